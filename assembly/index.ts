@@ -1,0 +1,9 @@
+// The Anomalyze compute core: one WebAssembly module, driven by src/engine.
+
+export { alloc, free } from './memory';
+export { seedRandom, nextBelow as randomBelow } from './rng';
+export { nearest, distances, inertiaOf, meanColumnVariance } from './distance';
+export { kmeansPlusPlus } from './kmeanspp';
+export { lloyd, lastInertia } from './lloyd';
+export { miniBatch } from './minibatch';
+export { silhouette, calinskiHarabasz } from './quality';

@@ -1,0 +1,36 @@
+// Loading the compute core. No file system here: Node reads the bytes itself
+// (src/engine/node.ts), other runtimes hand in bytes or a compiled module.
+
+import { instantiate, instantiateSync } from '@assemblyscript/loader';
+
+/** The raw exports of build/anomalyze.wasm (pointers are byte offsets). */
+export interface CoreExports {
+  memory: WebAssembly.Memory;
+  alloc(bytes: number): number;
+  free(ptr: number): void;
+  seedRandom(seed: number): void;
+  randomBelow(bound: number): number;
+  nearest(X: number, n: number, dp: number, C: number, k: number, labels: number, dists: number): number;
+  distances(X: number, n: number, dp: number, C: number, k: number, out: number): void;
+  inertiaOf(X: number, n: number, dp: number, C: number, labels: number): number;
+  meanColumnVariance(X: number, n: number, dp: number, d: number): number;
+  kmeansPlusPlus(X: number, n: number, dp: number, k: number, C: number, trials: number): void;
+  lloyd(X: number, n: number, dp: number, C: number, k: number, maxIter: number, tolAbs: number, labels: number, dists: number): number;
+  lastInertia(): number;
+  miniBatch(X: number, n: number, dp: number, C: number, k: number, batchSize: number, maxSteps: number,
+    tolAbs: number, maxNoImprovement: number, reassignmentRatio: number): number;
+  silhouette(X: number, n: number, dp: number, labels: number, k: number, sampleSize: number): number;
+  calinskiHarabasz(X: number, n: number, dp: number, d: number, labels: number, k: number): number;
+}
+
+export type CoreSource = WebAssembly.Module | BufferSource;
+
+export async function loadCore(source: CoreSource): Promise<CoreExports> {
+  const { exports } = await instantiate<Record<string, unknown>>(source, {});
+  return exports as unknown as CoreExports;
+}
+
+export function loadCoreSync(source: CoreSource): CoreExports {
+  const { exports } = instantiateSync<Record<string, unknown>>(source, {});
+  return exports as unknown as CoreExports;
+}

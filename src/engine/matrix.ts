@@ -1,0 +1,37 @@
+// The dense row-major matrix every estimator takes, and its validation.
+
+export interface Matrix {
+  data: Float32Array;
+  rows: number;
+  cols: number;
+}
+
+/** Wraps a row-major Float32Array with `cols` columns as a Matrix. */
+export function matrix(data: Float32Array | ArrayLike<number>, cols: number): Matrix {
+  const arr = data instanceof Float32Array ? data : Float32Array.from(data);
+  if (!Number.isInteger(cols) || cols < 1) {
+    throw new RangeError(`a matrix needs at least one column, got cols=${cols}`);
+  }
+  if (arr.length % cols !== 0) {
+    throw new RangeError(`data length ${arr.length} is not a multiple of cols=${cols}: every row must have ${cols} values`);
+  }
+  return { data: arr, rows: arr.length / cols, cols };
+}
+
+/** Rejects empty input and NaN/Infinity, naming the first bad cell. */
+export function checkMatrix(m: Matrix, what = 'input'): void {
+  if (m.rows < 1 || m.cols < 1) {
+    throw new RangeError(`${what} is empty (${m.rows} rows × ${m.cols} columns); fit and predict need at least one row`);
+  }
+  if (m.data.length !== m.rows * m.cols) {
+    throw new RangeError(`${what} has ${m.data.length} values but rows × cols = ${m.rows * m.cols}`);
+  }
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v - v !== 0) { // false only for NaN and ±Infinity
+      const row = Math.floor(i / m.cols);
+      throw new RangeError(`${what} contains ${v} at row ${row}, column ${i - row * m.cols}; clean or impute non-finite values first`);
+    }
+  }
+}
