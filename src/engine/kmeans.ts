@@ -43,7 +43,7 @@ export class KMeans extends CentroidModel {
       const dists = ws.alloc(n * 4);
       const tolAbs = tol * core.meanColumnVariance(x, n, dp, X.cols);
       core.seedRandom(seed >>> 0);
-      let best = { inertia: Infinity, centroids: new Float32Array(0), nIter: 0 };
+      let best: { inertia: number; centroids: Float32Array; nIter: number } = { inertia: Infinity, centroids: new Float32Array(0), nIter: 0 };
       const runs = init ? 1 : nInit;
       for (let run = 0; run < runs; run++) {
         if (init) ws.f32(c, k * dp).set(ws.f32(ws.centroidsIn(init, k, X.cols), k * dp));
