@@ -1,0 +1,258 @@
+// Fitted preprocessing (log1p → one-hot → standardise), serialisable as plain JSON.
+
+import { rowValues, type RecordBatch } from './batch.ts';
+import { CATEGORICAL_FEATURES, LOG_FEATURES, NUMERIC_FEATURES, type CategoricalFeature } from './schema.ts';
+
+export interface PreprocessorState {
+  /** Training vocabulary per categorical feature, sorted. */
+  categories: { protocol_type: string[]; service: string[]; flag: string[] };
+  logFeatures: string[];
+  /** Output column names: NUMERIC_FEATURES, then 'protocol_type=tcp', ... in vocabulary order. */
+  columns: string[];
+  /** Per output column. */
+  mean: number[];
+  /** Per output column: max(std, minScale). */
+  scale: number[];
+}
+
+export interface FitOptions {
+  /**
+   * Lower bound for every column's scale (default DEFAULT_MIN_SCALE = 1e-2).
+   * A column that is (nearly) constant on normal traffic — num_shells, a service
+   * never used by normal hosts — has std ≈ 0; dividing by it would put the first
+   * unusual value at ~1e6 standard deviations and let that one column swamp the
+   * distance. With the floor, a deviation of 1 unit still scores 100, so it
+   * registers strongly without making every other feature irrelevant.
+   */
+  minScale?: number;
+}
+
+export const DEFAULT_MIN_SCALE = 1e-2;
+
+export interface TransformResult {
+  /** count × dim, row-major. */
+  matrix: Float32Array;
+  /** Rows with at least one categorical value not seen in training. */
+  unknown: number;
+  /** feature → unseen value → count (only features that had unseen values). */
+  unknownValues: Record<string, Record<string, number>>;
+}
+
+const NUM = NUMERIC_FEATURES.length;
+
+export class Preprocessor {
+  readonly state: PreprocessorState;
+  private readonly logMask: Uint8Array; // per numeric feature
+  private readonly codes: Map<string, number>[]; // per categorical feature: value → output column
+  private readonly mean: Float64Array;
+  private readonly scale: Float64Array;
+  private readonly zero: Float64Array; // standardised value of a one-hot 0, per column
+  private readonly one: Float64Array; // standardised value of a one-hot 1, per column
+  private readonly columnFeature: string[];
+
+  constructor(state: PreprocessorState) {
+    validateState(state);
+    // Own deep copy: later edits to the caller's object must not desync the lookup tables.
+    this.state = deepFreeze(JSON.parse(JSON.stringify(state)) as PreprocessorState);
+    const s = this.state;
+    const dim = s.columns.length;
+    this.logMask = Uint8Array.from(NUMERIC_FEATURES, (f) => (s.logFeatures.includes(f) ? 1 : 0));
+    this.mean = Float64Array.from(s.mean);
+    this.scale = Float64Array.from(s.scale);
+    this.zero = new Float64Array(dim);
+    this.one = new Float64Array(dim);
+    this.columnFeature = NUMERIC_FEATURES.slice();
+    this.codes = [];
+    let col = NUM;
+    for (const f of CATEGORICAL_FEATURES) {
+      const map = new Map<string, number>();
+      for (const v of s.categories[f]) {
+        map.set(v, col);
+        this.zero[col] = (0 - this.mean[col]) / this.scale[col];
+        this.one[col] = (1 - this.mean[col]) / this.scale[col];
+        this.columnFeature.push(f);
+        col++;
+      }
+      this.codes.push(map);
+    }
+  }
+
+  /**
+   * Fit on a training batch. The vocabulary comes from all rows (so attack-only
+   * services still get a column); mean/std only from rows with normalMask[i] === 1
+   * (all rows when null), because the model describes normal traffic.
+   */
+  static fit(train: RecordBatch, normalMask: Uint8Array | null, opts: FitOptions = {}): Preprocessor {
+    const minScale = opts.minScale ?? DEFAULT_MIN_SCALE;
+    if (!(minScale > 0) || !Number.isFinite(minScale)) {
+      throw new RangeError(`minScale must be a positive finite number, got ${minScale}`);
+    }
+    const n = train.count;
+    if (normalMask && normalMask.length !== n) {
+      throw new Error(`normalMask has ${normalMask.length} entries but the batch has ${n} rows`);
+    }
+    if (n === 0) throw new Error('cannot fit the preprocessor on an empty batch');
+    const use = (i: number): boolean => normalMask === null || normalMask[i] === 1;
+    let m = 0;
+    for (let i = 0; i < n; i++) if (use(i)) m++;
+    if (m === 0) throw new Error('cannot fit the preprocessor: no training rows are marked normal');
+
+    const vocab = train.categorical.map((values) => Array.from(new Set(values.slice(0, n))).sort()) as [string[], string[], string[]];
+    const columns = [...NUMERIC_FEATURES, ...CATEGORICAL_FEATURES.flatMap((f, c) => vocab[c].map((v) => `${f}=${v}`))];
+    const dim = columns.length;
+    const logMask = Uint8Array.from(NUMERIC_FEATURES, (f) => (LOG_FEATURES.includes(f) ? 1 : 0));
+
+    // Numeric columns: two passes in float64 for an accurate variance.
+    const sum = new Float64Array(dim);
+    const sq = new Float64Array(dim);
+    const x = train.numeric;
+    for (let i = 0; i < n; i++) {
+      if (!use(i)) continue;
+      for (let j = 0; j < NUM; j++) sum[j] += logValue(x[i * NUM + j], logMask[j]);
+    }
+    for (let j = 0; j < NUM; j++) sum[j] /= m;
+    for (let i = 0; i < n; i++) {
+      if (!use(i)) continue;
+      for (let j = 0; j < NUM; j++) {
+        const d = logValue(x[i * NUM + j], logMask[j]) - sum[j];
+        sq[j] += d * d;
+      }
+    }
+    for (let j = 0; j < NUM; j++) sq[j] /= m;
+
+    // One-hot columns: mean p, variance p(1 - p).
+    let offset = NUM;
+    for (let c = 0; c < 3; c++) {
+      const index = new Map(vocab[c].map((v, k) => [v, offset + k] as const));
+      const values = train.categorical[c];
+      for (let i = 0; i < n; i++) if (use(i)) sum[index.get(values[i])!]++;
+      for (let k = 0; k < vocab[c].length; k++) {
+        const p = sum[offset + k] / m;
+        sum[offset + k] = p;
+        sq[offset + k] = p * (1 - p);
+      }
+      offset += vocab[c].length;
+    }
+
+    return new Preprocessor({
+      categories: { protocol_type: vocab[0], service: vocab[1], flag: vocab[2] },
+      logFeatures: [...LOG_FEATURES],
+      columns,
+      mean: Array.from(sum),
+      scale: Array.from(sq, (v) => Math.max(Math.sqrt(v), minScale)),
+    });
+  }
+
+  get dim(): number {
+    return this.state.columns.length;
+  }
+
+  /** Output matrix for a batch; `out` (≥ count × dim) is reused when given. */
+  transform(batch: RecordBatch, out?: Float32Array): TransformResult {
+    const dim = this.dim;
+    const n = batch.count;
+    const size = n * dim;
+    let matrix: Float32Array;
+    if (out) {
+      if (out.length < size) throw new RangeError(`transform: out has ${out.length} elements, need ${size}`);
+      matrix = out.length === size ? out : out.subarray(0, size);
+    } else {
+      matrix = new Float32Array(size);
+    }
+    const { logMask, mean, scale, zero, one, codes } = this;
+    const x = batch.numeric;
+    let unknown = 0;
+    let unseen: Map<string, number>[] | null = null;
+    for (let i = 0; i < n; i++) {
+      const o = i * dim;
+      const b = i * NUM;
+      for (let j = 0; j < NUM; j++) matrix[o + j] = (logValue(x[b + j], logMask[j]) - mean[j]) / scale[j];
+      for (let j = NUM; j < dim; j++) matrix[o + j] = zero[j];
+      let rowUnknown = false;
+      for (let c = 0; c < 3; c++) {
+        const v = batch.categorical[c][i];
+        const k = codes[c].get(v);
+        if (k !== undefined) {
+          matrix[o + k] = one[k];
+        } else {
+          // Unseen value: all-zero block for this feature; never shifts other columns.
+          rowUnknown = true;
+          unseen ??= [new Map(), new Map(), new Map()];
+          unseen[c].set(v, (unseen[c].get(v) ?? 0) + 1);
+        }
+      }
+      if (rowUnknown) unknown++;
+    }
+    const unknownValues: Record<string, Record<string, number>> = {};
+    if (unseen) {
+      unseen.forEach((map, c) => {
+        if (map.size === 0) return;
+        const counts: Record<string, number> = Object.create(null); // values like "__proto__" stay data
+        for (const [v, count] of map) counts[v] = count;
+        unknownValues[CATEGORICAL_FEATURES[c]] = counts;
+      });
+    }
+    return { matrix, unknown, unknownValues };
+  }
+
+  /** Raw feature values of row i in FEATURE_NAMES order, for explanations. */
+  rawValues(batch: RecordBatch, i: number): (string | number)[] {
+    return rowValues(batch, i);
+  }
+
+  /** The input feature an output column comes from (e.g. 'service' for 'service=http'). */
+  featureOf(column: number): string {
+    const f = this.columnFeature[column];
+    if (f === undefined) throw new RangeError(`featureOf: column ${column} is outside 0..${this.dim - 1}`);
+    return f;
+  }
+
+  toJSON(): PreprocessorState {
+    return this.state;
+  }
+}
+
+/** 1 for rows labelled 'normal', 0 otherwise — the usual fit mask. */
+export function normalMaskFromLabels(labels: readonly string[]): Uint8Array {
+  return Uint8Array.from(labels, (l) => (l === 'normal' ? 1 : 0));
+}
+
+function logValue(v: number, log: number): number {
+  return log ? Math.log1p(v > 0 ? v : 0) : v;
+}
+
+function validateState(s: PreprocessorState): void {
+  const fail = (msg: string): never => {
+    throw new Error(`invalid preprocessor state: ${msg}`);
+  };
+  if (s === null || typeof s !== 'object') fail('expected an object');
+  const cats = s.categories as Record<CategoricalFeature, unknown> | undefined;
+  if (cats === null || typeof cats !== 'object') fail('categories must be an object');
+  for (const f of CATEGORICAL_FEATURES) {
+    const values = cats![f];
+    if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) fail(`categories.${f} must be an array of strings`);
+    if (new Set(values as string[]).size !== (values as string[]).length) fail(`categories.${f} contains duplicates`);
+  }
+  if (!Array.isArray(s.logFeatures)) fail('logFeatures must be an array');
+  for (const f of s.logFeatures) if (!NUMERIC_FEATURES.includes(f)) fail(`logFeatures contains ${JSON.stringify(f)}, which is not a numeric feature`);
+  const expected = [...NUMERIC_FEATURES, ...CATEGORICAL_FEATURES.flatMap((f) => s.categories[f].map((v) => `${f}=${v}`))];
+  if (!Array.isArray(s.columns) || s.columns.length !== expected.length) {
+    fail(`columns must list ${expected.length} names (38 numeric features, then one per category), got ${Array.isArray(s.columns) ? s.columns.length : typeof s.columns}`);
+  }
+  const bad = expected.findIndex((c, j) => s.columns[j] !== c);
+  if (bad >= 0) fail(`columns[${bad}] is ${JSON.stringify(s.columns[bad])}, expected ${JSON.stringify(expected[bad])}`);
+  for (const key of ['mean', 'scale'] as const) {
+    const a = s[key];
+    if (!Array.isArray(a) || a.length !== expected.length) fail(`${key} must have ${expected.length} entries (one per column)`);
+    const j = a.findIndex((v) => typeof v !== 'number' || !Number.isFinite(v) || (key === 'scale' && v <= 0));
+    if (j >= 0) fail(`${key}[${j}] (${s.columns[j]}) must be a finite number${key === 'scale' ? ' > 0' : ''}, got ${a[j]}`);
+  }
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}

@@ -1,0 +1,274 @@
+// Streaming KDD CSV reader: bytes → text → csv-parse → validated columnar batches.
+
+import { parse } from 'csv-parse';
+import { BatchBuilder, concatBatches, parseNumeric, type RecordBatch } from './batch.ts';
+import { DEFAULT_HINT, InputError, quoteValue } from './errors.ts';
+import { describeColumns, detectLayout, type InputLayout } from './format.ts';
+import { CATEGORICAL_FEATURES, CATEGORICAL_FEATURE_INDEX, FEATURE_NAMES, NUMERIC_FEATURE_INDEX, normalizeLabel } from './schema.ts';
+import { textChunks, type CsvInput } from './text.ts';
+
+export type { CsvInput } from './text.ts';
+
+export interface ReadOptions {
+  /** Name used in error messages, e.g. the file name. */
+  source?: string;
+  /** Records per yielded batch; default 8192. */
+  batchSize?: number;
+}
+
+export const DEFAULT_BATCH_SIZE = 8192;
+
+type LayoutBatch = RecordBatch & { layout: InputLayout };
+
+/**
+ * Yield validated batches of at most batchSize records while consuming the input
+ * chunk by chunk, so memory stays bounded by one chunk plus one batch.
+ */
+export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): AsyncGenerator<LayoutBatch> {
+  const source = opts.source;
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  }
+
+  const csv = new CsvRecords(source);
+  let rows: RowWriter | null = null;
+  let layout: InputLayout | null = null;
+  let builder: BatchBuilder | null = null;
+  let sawHeader = false;
+
+  const chunks = textChunks(input, source);
+  let ended = false;
+  try {
+    while (!ended) {
+      const next = await chunks.next();
+      if (next.done) {
+        await csv.end();
+        ended = true;
+      } else {
+        await csv.write(next.value);
+      }
+      const { fields, lines, error } = csv.take();
+      for (let i = 0; i < fields.length; i++) {
+        const record = fields[i];
+        const line = lines[i];
+        // Whitespace-only lines come through as a single empty field.
+        if (record.length === 1 && record[0] === '') continue;
+        if (!layout) {
+          layout = detectLayout(record, source);
+          rows = new RowWriter(layout, source);
+          if (layout.hasHeader) {
+            sawHeader = true;
+            continue;
+          }
+        }
+        if (!builder) builder = new BatchBuilder(batchSize, layout.labelColumn >= 0);
+        rows!.append(builder, record, line);
+        if (builder.full) {
+          yield { ...builder.finish(), layout };
+          builder = null;
+        }
+      }
+      if (error) throw error;
+    }
+  } finally {
+    csv.destroy();
+    // Stopped early (error or consumer break): release the underlying input.
+    if (!ended) await chunks.return(undefined);
+  }
+
+  if (builder && builder.count > 0) yield { ...builder.finish(), layout: layout! };
+  else if (!layout) {
+    throw new InputError('the input is empty; expected KDD-format CSV rows', { source, hint: '' });
+  } else if (sawHeader && !rows!.appended) {
+    throw new InputError('the input has a header row but no data rows', { source, hint: '' });
+  }
+}
+
+/** Read everything into one batch (for training). */
+export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<{ batch: RecordBatch; layout: InputLayout }> {
+  const batches: RecordBatch[] = [];
+  let layout: InputLayout | null = null;
+  // Large batches mean fewer copies when concatenating.
+  for await (const b of readBatches(input, { batchSize: 65536, ...opts })) {
+    layout = b.layout;
+    batches.push(b);
+  }
+  return { batch: concatBatches(batches), layout: layout! };
+}
+
+/** Validates CSV records against a layout and writes them into a BatchBuilder. */
+class RowWriter {
+  appended = 0;
+  private readonly numCols: Int32Array;
+  private readonly catCols: Int32Array;
+
+  constructor(
+    private readonly layout: InputLayout,
+    private readonly source: string | undefined,
+  ) {
+    this.numCols = NUMERIC_FEATURE_INDEX.map((f) => layout.featureColumns[f]);
+    this.catCols = CATEGORICAL_FEATURE_INDEX.map((f) => layout.featureColumns[f]);
+  }
+
+  append(b: BatchBuilder, record: string[], line: number): void {
+    const { layout, numCols, catCols } = this;
+    if (record.length !== layout.columnCount) {
+      throw new InputError(`expected ${describeColumns(layout)} as on the first row, found ${record.length}`, {
+        source: this.source,
+        line,
+      });
+    }
+    b.reserve();
+    const n = b.count;
+    const numeric = b.numeric;
+    const base = n * numCols.length;
+    for (let j = 0; j < numCols.length; j++) {
+      const col = numCols[j];
+      const v = parseNumeric(record[col]);
+      if (v !== v) this.numberError(record[col], NUMERIC_FEATURE_INDEX[j], col, line);
+      numeric[base + j] = v;
+    }
+    for (let c = 0; c < 3; c++) {
+      const v = record[catCols[c]];
+      if (v === '') this.fail(`expected a value for ${CATEGORICAL_FEATURES[c]}, got an empty field`, catCols[c], line);
+      b.categorical[c].push(v);
+    }
+    if (b.labels) {
+      const label = normalizeLabel(record[layout.labelColumn]);
+      if (label === '') this.fail('expected a label such as "normal" or an attack name, got an empty field', layout.labelColumn, line);
+      b.labels.push(label);
+    }
+    if (n === 0) b.firstLine = line;
+    b.count = n + 1;
+    this.appended++;
+  }
+
+  private numberError(value: string, feature: number, col: number, line: number): never {
+    const got = value === '' ? 'an empty field' : quoteValue(value);
+    // A data-looking first row with text in it is usually a header with unknown names.
+    const hint =
+      line === 1 && !this.layout.hasHeader
+        ? `${DEFAULT_HINT} If line 1 is a header row, it must use the KDD feature names (duration, protocol_type, service, ...).`
+        : undefined;
+    throw new InputError(`expected a number for ${FEATURE_NAMES[feature]}, got ${got}`, {
+      source: this.source,
+      line,
+      column: col + 1,
+      hint,
+    });
+  }
+
+  private fail(problem: string, col: number, line: number): never {
+    throw new InputError(problem, { source: this.source, line, column: col + 1 });
+  }
+}
+
+/**
+ * Push-style wrapper around csv-parse's stream parser. Records are captured in
+ * on_record and syntax errors in on_skip (with skip_records_with_error), both
+ * synchronously during write(), so draining never depends on stream event timing
+ * (Node streams and the browser build's polyfill schedule events differently).
+ */
+class CsvRecords {
+  private fields: string[][] = [];
+  private lines: number[] = [];
+  private prevEndLine = 0;
+  private prevEmptyLines = 0;
+  /** First parse error; records after it are dropped. */
+  private error: InputError | null = null;
+  private readonly parser: ReturnType<typeof parse>;
+  private readonly finished: Promise<void>;
+
+  constructor(private readonly source: string | undefined) {
+    this.parser = parse({
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true, // column counts are checked against the layout, with better messages
+      skip_records_with_error: true, // errors arrive in on_skip, in order with the records
+      on_skip: (err) => {
+        this.error ??= this.convertError(err);
+      },
+      on_record: (record: string[], info) => {
+        if (this.error) return null;
+        // info.lines is the record's last line; blank lines skipped since the previous
+        // record give the exact first line even with CRLF and quoted newlines.
+        this.fields.push(record);
+        this.lines.push(this.prevEndLine + 1 + (info.empty_lines - this.prevEmptyLines));
+        this.prevEndLine = info.lines;
+        this.prevEmptyLines = info.empty_lines;
+        return null; // nothing goes to the readable side
+      },
+    });
+    this.finished = new Promise((resolve) => {
+      this.parser.once('end', resolve);
+      this.parser.once('close', resolve);
+      this.parser.once('error', (err: unknown) => {
+        this.error ??= this.convertError(err);
+        resolve();
+      });
+    });
+    this.parser.resume(); // flowing mode so that 'end' fires
+  }
+
+  /** Parse a text chunk; its records are then available from take(). */
+  async write(text: string): Promise<void> {
+    if (this.error) return;
+    if (!this.parser.write(text)) {
+      // Backpressure (only if the implementation processes asynchronously).
+      await new Promise<void>((resolve) => {
+        this.parser.once('drain', resolve);
+        void this.finished.then(resolve);
+      });
+    }
+  }
+
+  async end(): Promise<void> {
+    this.parser.end();
+    await this.finished;
+  }
+
+  /** Records parsed so far with their 1-based start lines, then the error that stopped parsing. */
+  take(): { fields: string[][]; lines: number[]; error: InputError | null } {
+    const out = { fields: this.fields, lines: this.lines, error: this.error };
+    this.fields = [];
+    this.lines = [];
+    return out;
+  }
+
+  destroy(): void {
+    // The browser build's stream polyfill predates destroy().
+    if (typeof this.parser.destroy === 'function') this.parser.destroy();
+  }
+
+  /** csv-parse errors → InputError with our own wording (no codes, no stacks). */
+  private convertError(err: unknown): InputError {
+    const e = err as { code?: string; lines?: number; column?: unknown; empty_lines?: number };
+    const column = typeof e.column === 'number' ? e.column + 1 : undefined;
+    let line = typeof e.lines === 'number' ? e.lines : undefined;
+    let problem: string;
+    switch (e.code) {
+      case 'CSV_QUOTE_NOT_CLOSED':
+        // Reported at the end of input; the quote opened in the record after the last good one.
+        line = this.prevEndLine + 1 + ((e.empty_lines ?? this.prevEmptyLines) - this.prevEmptyLines);
+        problem = 'a quoted field is never closed (an opening " has no matching closing ")';
+        break;
+      case 'INVALID_OPENING_QUOTE':
+        problem = 'a quote character (") appears inside an unquoted field';
+        break;
+      case 'CSV_INVALID_CLOSING_QUOTE':
+      case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+        problem = 'unexpected text after a closing quote (")';
+        break;
+      default:
+        problem = 'the CSV structure is malformed here';
+    }
+    return new InputError(problem, {
+      source: this.source,
+      line,
+      column,
+      hint: 'Check the quoting: KDD CSV files normally contain no quotes at all.',
+      cause: err,
+    });
+  }
+}
