@@ -4,5 +4,5 @@ export type { CoreExports, CoreSource } from './core.ts';
 export { matrix, checkMatrix, type Matrix } from './matrix.ts';
 export { KMeans, type KMeansParams } from './kmeans.ts';
 export { MiniBatchKMeans, type MiniBatchKMeansParams } from './minibatch.ts';
-export { type CentroidState, type CentroidKind, type NearestResult } from './centroids.ts';
+export { CentroidModel, type CentroidState, type CentroidKind, type NearestResult } from './centroids.ts';
 export { silhouetteScore, calinskiHarabaszScore } from './quality.ts';

@@ -45,3 +45,32 @@ export function bestF1Threshold(scores: ArrayLike<number>, truth: Uint8Array): F
   const tp = r.tp[best];
   return { threshold, f1: bestF1, precision: tp / (tp + r.fp[best]), recall: tp / r.pos };
 }
+
+/**
+ * Best-F1 cut with a weight per row (scikit-learn's sample_weight): tp, fp and fn
+ * are sums of weights. Same cut placement and tie rules as bestF1Threshold.
+ */
+export function bestWeightedF1Threshold(scores: ArrayLike<number>, truth: Uint8Array, weights: ArrayLike<number>): F1Threshold {
+  const n = truth.length;
+  if (scores.length !== n || weights.length !== n) {
+    throw new RangeError(`scores, truth and weights lengths differ (${scores.length}, ${n}, ${weights.length})`);
+  }
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const key = (i: number) => (scores[i] === scores[i] ? scores[i] : -Infinity);
+  order.sort((a, b) => key(b) - key(a));
+  let pos = 0;
+  for (let i = 0; i < n; i++) if (truth[i] !== 0) pos += weights[i];
+  let tp = 0, fp = 0, best = -1, bestF1 = 0, bestTp = 0, bestFp = 0;
+  for (let r = 0; r < n; r++) {
+    const i = order[r];
+    if (truth[i] !== 0) tp += weights[i]; else fp += weights[i];
+    if (r + 1 < n && key(order[r + 1]) === key(i)) continue; // cut only between distinct scores
+    const f1 = (2 * tp) / (tp + fp + pos);
+    if (f1 > bestF1) { bestF1 = f1; best = r; bestTp = tp; bestFp = fp; }
+  }
+  if (best < 0) return { threshold: n > 0 ? key(order[0]) : 0, f1: 0, precision: 0, recall: 0 };
+  const hi = key(order[best]);
+  const threshold = best + 1 < n ? between(key(order[best + 1]), hi) : hi - 1;
+  return { threshold, f1: bestF1, precision: bestTp / (bestTp + bestFp), recall: bestTp / pos };
+}

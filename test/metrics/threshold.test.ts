@@ -58,3 +58,25 @@ describe('bestF1Threshold', () => {
     }
   });
 });
+
+describe('bestWeightedF1Threshold', () => {
+  it('equals bestF1Threshold with unit weights', async () => {
+    const { bestWeightedF1Threshold } = await import('../../src/metrics/threshold.ts');
+    const scores = [0.1, 0.4, 0.35, 0.8, 0.8, 0.2, 0.9, 0.05];
+    const truth = Uint8Array.from([0, 1, 0, 1, 0, 0, 1, 0]);
+    const a = bestF1Threshold(scores, truth);
+    const b = bestWeightedF1Threshold(scores, truth, new Float64Array(8).fill(1));
+    expect(b.f1).toBeCloseTo(a.f1, 12);
+    expect(b.threshold).toBeCloseTo(a.threshold, 12);
+  });
+  it('moves the cut down when low-scoring positives weigh more', async () => {
+    const { bestWeightedF1Threshold } = await import('../../src/metrics/threshold.ts');
+    // A normal row at 5 sits above the positive at 4: flagging it costs one false positive.
+    const scores = [1, 2, 5, 10, 11, 4];
+    const truth = Uint8Array.from([0, 0, 0, 1, 1, 1]);
+    const plain = bestWeightedF1Threshold(scores, truth, [1, 1, 1, 1, 1, 0.1]);
+    const heavy = bestWeightedF1Threshold(scores, truth, [1, 1, 1, 1, 1, 10]);
+    expect(plain.threshold).toBe(7.5);
+    expect(heavy.threshold).toBe(3);
+  });
+});

@@ -1,0 +1,57 @@
+// Human-readable rendering of a detection report for the terminal.
+
+import type { DetectionRecord, DetectionReport } from '../detect/report.ts';
+import { SEVERITIES } from '../model/scoring.ts';
+
+const pct = (x: number) => `${(100 * x).toFixed(2)} %`;
+const int = (x: number) => x.toLocaleString('en-US');
+
+export function renderSummary(report: DetectionReport, source: string): string {
+  const s = report.summary;
+  const lines = [
+    `Anomalyze — ${source} (model ${s.model}, threshold ${s.threshold.toFixed(4)})`,
+    '',
+    `  rows         ${int(s.rows)}`,
+    `  anomalies    ${int(s.anomalies)} (${pct(s.anomalyRate)})`,
+    `  by severity  ${SEVERITIES.map((v) => `${v} ${int(s.bySeverity[v])}`).join(' · ')}`,
+    `  unknown categorical values  ${s.unknownCategories.rows === 0 ? 'none' : `${int(s.unknownCategories.rows)} rows: ` +
+      Object.entries(s.unknownCategories.values).map(([f, vals]) => `${f}=${Object.keys(vals).slice(0, 5).join('/')}`).join(', ')}`,
+    `  time         ${s.seconds.toFixed(2)} s (${int(s.rowsPerSecond)} rows/s)`,
+  ];
+  const m = report.metrics;
+  if (m) {
+    const c = m.confusion;
+    lines.push(
+      '',
+      'Metrics (labels present):',
+      `  accuracy ${pct(m.accuracy)}   precision ${pct(m.precision)}   recall ${pct(m.recall)}   F1 ${m.f1.toFixed(4)}`,
+      `  ROC-AUC ${fmt(m.rocAuc)}   PR-AUC ${fmt(m.prAuc)}   false-positive rate ${pct(m.fpr)}`,
+      '',
+      '  confusion            predicted attack   predicted normal',
+      `    actual attack      ${int(c.tp).padStart(16)}   ${int(c.fn).padStart(16)}`,
+      `    actual normal      ${int(c.fp).padStart(16)}   ${int(c.tn).padStart(16)}`,
+      '',
+      '  detection rate by attack category:',
+      ...Object.entries(m.byCategory).filter(([, e]) => e.total > 0)
+        .map(([cat, e]) => `    ${cat.padEnd(8)} ${pct(e.rate).padStart(9)}  (${int(e.detected)} of ${int(e.total)})`),
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+export function renderTopRecords(records: DetectionRecord[], limit = 20): string {
+  if (records.length === 0) return '';
+  const top = [...records].sort((a, b) => b.score - a.score).slice(0, limit);
+  const rows = top.map((r) => [
+    String(r.row), r.score.toFixed(3), r.severity, r.confidence.toFixed(3), r.label ?? '',
+    r.topFeatures.map((f) => `${f.feature}=${f.value} (${Math.round(f.share * 100)}%)`).join(', '),
+  ]);
+  const head = ['row', 'score', 'severity', 'confidence', 'label', 'top features (share of distance)'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
+  return [`\nTop ${top.length} of ${int(records.length)} reported records by score:`, line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(4) : 'n/a';
+}

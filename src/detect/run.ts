@@ -1,0 +1,116 @@
+// Detection over a whole input, streamed batch by batch in bounded memory:
+// per-record results go to a callback (or are collected), the summary and the
+// metrics accumulate as it goes.
+
+import type { CsvInput } from '../data/text.ts';
+import { readBatches } from '../data/reader.ts';
+import type { RecordBatch } from '../data/batch.ts';
+import { MetricsAccumulator } from '../metrics/accumulator.ts';
+import { attackCategory } from '../metrics/categories.ts';
+import { SEVERITIES, type Severity } from '../model/scoring.ts';
+import type { Detector, ScoredBatch } from './detector.ts';
+import type { DetectionRecord, DetectionReport, DetectionSummary } from './report.ts';
+
+export interface RunOptions {
+  /** Report every record, not only anomalies. */
+  all?: boolean;
+  source?: string;
+  batchSize?: number;
+  /** Receives each reported record; when given, records are not collected in the report. */
+  onRecord?: (record: DetectionRecord) => void;
+  /** Called after each batch with the rows done so far. */
+  onProgress?: (rows: number) => void;
+  /** Include the downsampled ROC curve in metrics (for charts). */
+  rocCurve?: boolean;
+}
+
+/** Accumulates scored batches into a report; usable with any batch source. */
+export class ReportBuilder {
+  private rows = 0;
+  private anomalies = 0;
+  private readonly bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  private unknownRows = 0;
+  private readonly unknownValues: Record<string, Record<string, number>> = {};
+  private metrics: MetricsAccumulator | null = null;
+  private labeled: boolean | null = null;
+  private format: string | null = null;
+  readonly records: DetectionRecord[] = [];
+  private readonly started = performance.now();
+
+  constructor(private readonly detector: Detector, private readonly opts: RunOptions = {}) {}
+
+  setFormat(format: string): void { this.format = format; }
+
+  get rowCount(): number { return this.rows; }
+
+  add(scored: ScoredBatch): void {
+    const { batch } = scored;
+    const labels = batch.labels;
+    if (this.labeled === null) {
+      this.labeled = labels !== null;
+      if (this.labeled) this.metrics = new MetricsAccumulator({ rocPoints: this.opts.rocCurve ? 256 : 0 });
+    }
+    if (labels && this.metrics) this.metrics.add(scored.scores, scored.anomaly, labels);
+    for (let i = 0; i < batch.count; i++) {
+      this.bySeverity[SEVERITIES[scored.severity[i]]]++;
+      if (scored.anomaly[i]) this.anomalies++;
+      if (scored.anomaly[i] || this.opts.all) this.emit(recordOf(scored, i, this.rows + i + 1, batch));
+    }
+    this.rows += batch.count;
+    this.unknownRows += scored.unknown;
+    for (const [feature, values] of Object.entries(scored.unknownValues)) {
+      const into = (this.unknownValues[feature] ??= Object.create(null) as Record<string, number>);
+      for (const [v, c] of Object.entries(values)) into[v] = (into[v] ?? 0) + c;
+    }
+  }
+
+  private emit(record: DetectionRecord): void {
+    if (this.opts.onRecord) this.opts.onRecord(record);
+    else this.records.push(record);
+  }
+
+  finish(): DetectionReport {
+    const seconds = (performance.now() - this.started) / 1000;
+    const summary: DetectionSummary = {
+      rows: this.rows,
+      anomalies: this.anomalies,
+      anomalyRate: this.rows ? this.anomalies / this.rows : 0,
+      bySeverity: this.bySeverity,
+      unknownCategories: { rows: this.unknownRows, values: this.unknownValues },
+      seconds: round(seconds, 3),
+      rowsPerSecond: seconds > 0 ? Math.round(this.rows / seconds) : 0,
+      model: this.detector.model.id,
+      threshold: this.detector.model.scoring.threshold,
+      format: this.format,
+    };
+    return { summary, metrics: this.metrics ? this.metrics.finish() : null, records: this.records };
+  }
+}
+
+export async function runDetection(detector: Detector, input: CsvInput, opts: RunOptions = {}): Promise<DetectionReport> {
+  const builder = new ReportBuilder(detector, opts);
+  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize })) {
+    builder.setFormat(batch.layout.format);
+    builder.add(detector.scoreBatch(batch));
+    opts.onProgress?.(builder.rowCount);
+  }
+  return builder.finish();
+}
+
+function recordOf(scored: ScoredBatch, i: number, row: number, batch: RecordBatch): DetectionRecord {
+  const label = batch.labels?.[i];
+  return {
+    row,
+    score: round(scored.scores[i], 4),
+    anomaly: scored.anomaly[i] === 1,
+    confidence: round(scored.confidence[i], 4),
+    severity: SEVERITIES[scored.severity[i]],
+    ...(label !== undefined ? { label, category: attackCategory(label) } : {}),
+    topFeatures: scored.anomaly[i] ? scored.explain(i) : [],
+  };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

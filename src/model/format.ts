@@ -1,0 +1,175 @@
+// The model file format: plain data only. A directory holds
+//   manifest.json   – everything but the centroids (see models/README.md)
+//   member-N.f32    – centroids of member N, little-endian float32, k × dim
+//   SHA256SUMS      – `sha256sum` lines for every other file
+// Nothing executable is ever deserialised; everything is validated on load.
+
+import { Preprocessor, type PreprocessorState } from '../data/preprocess.ts';
+import { FEATURE_NAMES } from '../data/schema.ts';
+import type { CentroidKind, Engine } from '../engine/index.ts';
+import { Ensemble, restoreMember, type EnsembleMember } from './ensemble.ts';
+import { AnomalyModel, type TrainingInfo } from './model.ts';
+import type { ScoringParams } from './scoring.ts';
+import { sha256Hex } from './sha256.ts';
+
+export const FORMAT_NAME = 'anomalyze-model';
+export const FORMAT_VERSION = 1;
+export const MANIFEST = 'manifest.json';
+export const CHECKSUMS = 'SHA256SUMS';
+
+export class ModelError extends Error {
+  override name = 'ModelError';
+}
+
+interface ManifestMember {
+  kind: CentroidKind;
+  k: number;
+  seed: number;
+  weight: number;
+  quality: { silhouette: number; calinskiHarabasz: number };
+  inertia: number;
+  nIter: number;
+  centroids: string;
+}
+
+export interface Manifest {
+  format: typeof FORMAT_NAME;
+  version: number;
+  name: string;
+  features: string[];
+  preprocessing: PreprocessorState;
+  ensemble: { dim: number; members: ManifestMember[] };
+  scoring: ScoringParams;
+  training: TrainingInfo | null;
+}
+
+/** Serialises a model to its files (deterministic: same model → same bytes). */
+export async function encodeModel(model: AnomalyModel): Promise<Map<string, Uint8Array>> {
+  const files = new Map<string, Uint8Array>();
+  const members = model.ensemble.members.map((m, i): ManifestMember => {
+    const name = `member-${i}.f32`;
+    files.set(name, float32Bytes(m.model.centroids));
+    return {
+      kind: m.spec.kind, k: m.spec.k, seed: m.spec.seed, weight: m.weight, quality: m.quality,
+      inertia: m.model.inertia, nIter: m.model.nIter, centroids: name,
+    };
+  });
+  const manifest: Manifest = {
+    format: FORMAT_NAME,
+    version: FORMAT_VERSION,
+    name: model.name,
+    features: [...FEATURE_NAMES],
+    preprocessing: model.preprocessor.state,
+    ensemble: { dim: model.ensemble.dim, members },
+    scoring: model.scoring,
+    training: model.training,
+  };
+  files.set(MANIFEST, new TextEncoder().encode(JSON.stringify(manifest, null, 2) + '\n'));
+  const names = [...files.keys()].sort();
+  const lines = await Promise.all(names.map(async (n) => `${await sha256Hex(files.get(n)!)}  ${n}\n`));
+  files.set(CHECKSUMS, new TextEncoder().encode(lines.join('')));
+  return files;
+}
+
+/** Reads files by name; returns undefined for a missing file. */
+export type FileReader = (name: string) => Promise<Uint8Array | undefined> | Uint8Array | undefined;
+
+/** Loads and verifies a model: checksums first, then structure, then the numbers. */
+export async function decodeModel(engine: Engine, read: FileReader, where = 'model'): Promise<AnomalyModel> {
+  const sums = await read(CHECKSUMS);
+  if (!sums) throw new ModelError(`${where}: ${CHECKSUMS} is missing, so the model cannot be verified; retrain it with \`npm run train\``);
+  const expected = parseChecksums(new TextDecoder().decode(sums), where);
+  const contents = new Map<string, Uint8Array>();
+  for (const [name, digest] of expected) {
+    const bytes = await read(name);
+    if (!bytes) throw new ModelError(`${where}/${name} is missing (listed in ${CHECKSUMS})`);
+    const actual = await sha256Hex(bytes);
+    if (actual !== digest) {
+      throw new ModelError(`${where}/${name} fails its SHA-256 check (expected ${digest.slice(0, 12)}…, got ${actual.slice(0, 12)}…): the file is corrupted or was edited; restore it or retrain with \`npm run train\``);
+    }
+    contents.set(name, bytes);
+  }
+  const manifestBytes = contents.get(MANIFEST);
+  if (!manifestBytes) throw new ModelError(`${where}: ${CHECKSUMS} does not list ${MANIFEST}`);
+  let manifest: Manifest;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } catch (err) {
+    throw new ModelError(`${where}/${MANIFEST} is not valid JSON: ${(err as Error).message}`);
+  }
+  const m = validateManifest(manifest, where);
+  let preprocessor: Preprocessor;
+  try {
+    preprocessor = new Preprocessor(m.preprocessing);
+  } catch (err) {
+    throw new ModelError(`${where}/${MANIFEST}: invalid preprocessing: ${(err as Error).message}`);
+  }
+  const dim = m.ensemble.dim;
+  const members: EnsembleMember[] = m.ensemble.members.map((mm, i) => {
+    const bytes = contents.get(mm.centroids);
+    if (!bytes) throw new ModelError(`${where}/${MANIFEST}: member ${i} names ${mm.centroids}, which ${CHECKSUMS} does not list`);
+    if (bytes.length !== mm.k * dim * 4) {
+      throw new ModelError(`${where}/${mm.centroids} has ${bytes.length} bytes; member ${i} needs k × dim × 4 = ${mm.k * dim * 4}`);
+    }
+    const centroids = readFloat32(bytes);
+    try {
+      const model = restoreMember(engine, { kind: mm.kind, nClusters: mm.k, dim, centroids, inertia: mm.inertia, nIter: mm.nIter });
+      return { spec: { kind: mm.kind, k: mm.k, seed: mm.seed }, model, quality: mm.quality, weight: mm.weight };
+    } catch (err) {
+      throw new ModelError(`${where}/${mm.centroids}: ${(err as Error).message}`);
+    }
+  });
+  const id = `${m.name}-${(await sha256Hex(manifestBytes)).slice(0, 12)}`;
+  return new AnomalyModel(id, m.name, preprocessor, new Ensemble(members, dim), m.scoring, m.training);
+}
+
+function parseChecksums(text: string, where: string): Map<string, string> {
+  const out = new Map<string, string>();
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const match = /^([0-9a-f]{64}) [ *]([\w.+-]+)$/.exec(line);
+    if (!match) throw new ModelError(`${where}/${CHECKSUMS}:${i + 1}: expected "<sha256>  <file>", got ${JSON.stringify(line.slice(0, 80))}`);
+    out.set(match[2], match[1]);
+  });
+  return out;
+}
+
+function validateManifest(m: Manifest, where: string): Manifest {
+  const fail = (what: string): never => { throw new ModelError(`${where}/${MANIFEST}: ${what}`); };
+  if (m === null || typeof m !== 'object') fail('expected a JSON object');
+  if (m.format !== FORMAT_NAME) fail(`format is ${JSON.stringify(m.format)}, expected "${FORMAT_NAME}"`);
+  if (m.version !== FORMAT_VERSION) fail(`version ${m.version} is not supported (this build reads version ${FORMAT_VERSION}); retrain with \`npm run train\``);
+  if (typeof m.name !== 'string' || !/^[\w.-]+$/.test(m.name)) fail('name must be a word of letters, digits, ".", "-" or "_"');
+  if (!Array.isArray(m.features) || m.features.join() !== FEATURE_NAMES.join()) fail('features do not match the 41 KDD Cup 1999 features this build expects');
+  const e = m.ensemble;
+  if (!e || !Number.isInteger(e.dim) || e.dim < 1 || !Array.isArray(e.members) || e.members.length < 1) fail('ensemble needs a positive dim and at least one member');
+  e.members.forEach((mm, i) => {
+    if (mm.kind !== 'kmeans' && mm.kind !== 'minibatch') fail(`member ${i}: kind must be "kmeans" or "minibatch"`);
+    if (!Number.isInteger(mm.k) || mm.k < 1) fail(`member ${i}: k must be a positive integer`);
+    if (!(mm.weight >= 0 && mm.weight <= 1)) fail(`member ${i}: weight must be in [0, 1]`);
+    if (typeof mm.centroids !== 'string') fail(`member ${i}: centroids must name a file`);
+  });
+  const total = e.members.reduce((s, mm) => s + mm.weight, 0);
+  if (Math.abs(total - 1) > 1e-6) fail(`member weights sum to ${total}, expected 1`);
+  const s = m.scoring;
+  if (!s || !(s.threshold > 0) || !Number.isFinite(s.threshold)) fail('scoring.threshold must be a positive number');
+  if (!Array.isArray(s.severityCuts) || s.severityCuts.length !== 3 || !s.severityCuts.every((c, i) => c > (i ? s.severityCuts[i - 1] : 1))) {
+    fail('scoring.severityCuts must be three increasing multiples of the threshold above 1');
+  }
+  if (!(s.calibrationSlope > 0) || !Number.isFinite(s.calibrationSlope)) fail('scoring.calibrationSlope must be a positive number');
+  return m;
+}
+
+function float32Bytes(values: Float32Array): Uint8Array {
+  const out = new Uint8Array(values.length * 4);
+  const view = new DataView(out.buffer);
+  values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+  return out;
+}
+
+function readFloat32(bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Float32Array(bytes.length / 4);
+  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(i * 4, true);
+  return out;
+}

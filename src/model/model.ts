@@ -1,0 +1,69 @@
+// A trained detector: preprocessing, ensemble and scoring parameters, plus a
+// record of how it was trained.
+
+import type { Preprocessor } from '../data/preprocess.ts';
+import type { Ensemble } from './ensemble.ts';
+import type { ScoringParams } from './scoring.ts';
+
+export type ThresholdWeighting = 'category' | 'none';
+
+/** Cross-validated metrics on the training file at the chosen threshold. */
+export interface TrainingMetrics {
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  rocAuc: number;
+  prAuc: number;
+  fpr: number;
+  /** The F1 the threshold maximised (category-weighted when thresholdWeighting is 'category'). */
+  objectiveF1: number;
+  byCategory: Record<string, { total: number; detected: number; rate: number }>;
+}
+
+export interface TrainingInfo {
+  source: string;
+  rows: number;
+  normalRows: number;
+  attackRows: number;
+  seed: number;
+  folds: number;
+  nInit: number;
+  thresholdWeighting: ThresholdWeighting;
+  metrics: TrainingMetrics;
+}
+
+export class AnomalyModel {
+  constructor(
+    /** Stable identity: name plus the first 12 hex digits of the manifest's SHA-256. */
+    readonly id: string,
+    readonly name: string,
+    readonly preprocessor: Preprocessor,
+    readonly ensemble: Ensemble,
+    readonly scoring: ScoringParams,
+    readonly training: TrainingInfo | null,
+  ) {
+    if (preprocessor.dim !== ensemble.dim) {
+      throw new Error(`the preprocessing produces ${preprocessor.dim} columns but the ensemble expects ${ensemble.dim}`);
+    }
+  }
+
+  /** Metadata for people and APIs (no centroids). */
+  describe() {
+    return {
+      id: this.id,
+      name: this.name,
+      features: this.preprocessor.state.columns.length,
+      inputFeatures: [...new Set(this.preprocessor.state.columns.map((c) => c.split('=')[0]))],
+      columns: this.preprocessor.state.columns,
+      members: this.ensemble.members.map((m) => ({
+        kind: m.spec.kind, k: m.spec.k, seed: m.spec.seed, weight: m.weight, quality: m.quality,
+        inertia: m.model.inertia, iterations: m.model.nIter,
+      })),
+      threshold: this.scoring.threshold,
+      severityCuts: this.scoring.severityCuts,
+      calibrationSlope: this.scoring.calibrationSlope,
+      training: this.training,
+    };
+  }
+}

@@ -1,0 +1,15 @@
+// Worker-thread side of the Node fold runner: one engine, folds on request.
+
+import { parentPort } from 'node:worker_threads';
+import { loadEngine } from '../engine/node.ts';
+import { runFold, type FoldJob } from './folds.ts';
+
+const engine = await loadEngine();
+parentPort!.on('message', (msg: { id: number; job: FoldJob }) => {
+  try {
+    const result = runFold(engine, msg.job);
+    parentPort!.postMessage({ id: msg.id, result }, result.map((d) => d.buffer as ArrayBuffer));
+  } catch (err) {
+    parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
+  }
+});

@@ -1,0 +1,121 @@
+// Training: fit the preprocessing and the ensemble on the normal rows of a
+// labelled file, then choose the threshold on cross-validated scores, so that
+// normal rows are scored by models that never saw them.
+
+import type { RecordBatch } from '../data/batch.ts';
+import { normalMaskFromLabels, Preprocessor } from '../data/preprocess.ts';
+import type { Engine } from '../engine/index.ts';
+import { gather, inProcessRunner, type FoldJob, type FoldRunner } from './folds.ts';
+import { attackCategory } from '../metrics/categories.ts';
+import { confusionFrom, rates } from '../metrics/confusion.ts';
+import { prAuc, rocAuc } from '../metrics/curves.ts';
+import { DEFAULT_MEMBERS, fitEnsemble, type Ensemble, type MemberSpec } from '../model/ensemble.ts';
+import { AnomalyModel, type ThresholdWeighting, type TrainingMetrics } from '../model/model.ts';
+import { DEFAULT_SEVERITY_CUTS, fitCalibrationSlope, type ScoringParams } from '../model/scoring.ts';
+import { chooseThreshold, rowWeights } from '../model/threshold.ts';
+
+export interface TrainOptions {
+  name?: string;
+  source?: string;
+  seed?: number;
+  members?: readonly MemberSpec[];
+  nInit?: number;
+  /** Cross-validation folds over the normal rows for the threshold. */
+  folds?: number;
+  thresholdWeighting?: ThresholdWeighting;
+  minScale?: number;
+  /** Where cross-validation folds run (default: one after another in this thread). */
+  foldRunner?: FoldRunner;
+  onProgress?: (message: string) => void;
+}
+
+export class TrainingError extends Error {
+  override name = 'TrainingError';
+}
+
+export async function trainModel(engine: Engine, batch: RecordBatch, opts: TrainOptions = {}): Promise<AnomalyModel> {
+  const { name = 'default', source = 'training data', seed = 0, nInit = 3, folds = 5, thresholdWeighting = 'category' } = opts;
+  const log = opts.onProgress ?? (() => {});
+  const members = (opts.members ?? DEFAULT_MEMBERS).map((m) => ({ ...m, seed: m.seed + seed }));
+  if (!batch.labels) throw new TrainingError(`${source} has no label column; training needs labelled rows (normal and attacks)`);
+  const mask = normalMaskFromLabels(batch.labels);
+  const normalRows = mask.reduce((a, b) => a + b, 0);
+  const attackRows = batch.count - normalRows;
+  const minRows = Math.max(...members.map((m) => m.k)) * folds;
+  if (normalRows < minRows) throw new TrainingError(`${source} has ${normalRows} normal rows; training needs at least ${minRows} (largest k × folds)`);
+  if (attackRows === 0) throw new TrainingError(`${source} has no attack rows; the threshold is chosen on labelled attacks, so include some`);
+
+  log(`preprocessing ${batch.count.toLocaleString('en-US')} rows (${normalRows.toLocaleString('en-US')} normal)`);
+  const preprocessor = Preprocessor.fit(batch, mask, { minScale: opts.minScale });
+  const dim = preprocessor.dim;
+  const X = preprocessor.transform(batch).matrix;
+  const normalIdx: number[] = [];
+  const attackIdx: number[] = [];
+  for (let i = 0; i < batch.count; i++) (mask[i] ? normalIdx : attackIdx).push(i);
+
+  // Cross-validation folds (one k-means++ start per member: they only place the
+  // threshold) run while the final ensemble is fitted; each returns per-member
+  // distances, combined below with the final ensemble's weights.
+  const jobs: FoldJob[] = [];
+  for (let f = 0; f < folds; f++) {
+    const held = normalIdx.filter((_, i) => i % folds === f);
+    jobs.push({
+      X, dim, members, nInit: 1,
+      fitRows: Int32Array.from(normalIdx.filter((_, i) => i % folds !== f)),
+      scoreRows: Int32Array.from([...held, ...attackIdx]),
+    });
+  }
+  log(`cross-validating the threshold on ${folds} folds`);
+  const runner = opts.foldRunner ?? inProcessRunner(engine);
+  const foldResults = runner(jobs);
+
+  log(`fitting ${members.length} members on all ${normalRows.toLocaleString('en-US')} normal rows`);
+  const ensemble: Ensemble = fitEnsemble(engine, gather(X, dim, normalIdx), members, {
+    nInit,
+    onMember: (done, total, m) => log(`  member ${done}/${total}: ${m.spec.kind} k=${m.spec.k} silhouette=${m.quality.silhouette.toFixed(3)}`),
+  });
+
+  // Each normal row is scored by the fold that held it out; attack rows by every fold, averaged.
+  const cvScores = new Float64Array(batch.count);
+  (await foldResults).forEach((perMember, f) => {
+    const rows = jobs[f].scoreRows;
+    const heldCount = rows.length - attackIdx.length;
+    perMember.forEach((d, m) => {
+      const w = ensemble.members[m].weight;
+      for (let i = 0; i < rows.length; i++) cvScores[rows[i]] += (i < heldCount ? w : w / folds) * d[i];
+    });
+  });
+  log('choosing the threshold');
+
+  const truth = Uint8Array.from(mask, (v) => 1 - v);
+  const weights = rowWeights(batch.labels, thresholdWeighting);
+  const cut = chooseThreshold(cvScores, truth, weights);
+  const scoring: ScoringParams = {
+    threshold: cut.threshold,
+    severityCuts: DEFAULT_SEVERITY_CUTS,
+    calibrationSlope: fitCalibrationSlope(cvScores, truth, cut.threshold, weights),
+  };
+  const metrics = trainingMetrics(cvScores, truth, batch.labels, cut.threshold, cut.f1);
+  const training = {
+    source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting, metrics,
+  };
+  return new AnomalyModel(name, name, preprocessor, ensemble, scoring, training);
+}
+
+function trainingMetrics(scores: Float64Array, truth: Uint8Array, labels: string[], threshold: number, objectiveF1: number): TrainingMetrics {
+  const pred = Uint8Array.from(scores, (s) => (s > threshold ? 1 : 0));
+  const r = rates(confusionFrom(pred, truth));
+  const byCategory: TrainingMetrics['byCategory'] = {};
+  labels.forEach((l, i) => {
+    const c = attackCategory(l);
+    if (c === 'normal') return;
+    const e = (byCategory[c] ??= { total: 0, detected: 0, rate: 0 });
+    e.total++;
+    e.detected += pred[i];
+  });
+  for (const e of Object.values(byCategory)) e.rate = e.detected / e.total;
+  return {
+    accuracy: r.accuracy, precision: r.precision, recall: r.recall, f1: r.f1, fpr: r.fpr,
+    rocAuc: rocAuc(scores, truth), prAuc: prAuc(scores, truth), objectiveF1, byCategory,
+  };
+}
