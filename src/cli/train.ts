@@ -11,17 +11,22 @@ import { saveModelDir, DEFAULT_MODEL_DIR } from '../model/node.ts';
 import { sha256Hex } from '../model/sha256.ts';
 import { workerFoldRunner } from '../train/node-workers.ts';
 import { TrainingError, trainModel } from '../train/train.ts';
+import { DEFAULT_PLAN, planMembers } from '../model/members.ts';
 import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
 const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none]
+                       [--members N] [--feature-fraction F] [--ks K1,K2,...]
 
   --data       labelled training CSV (NSL-KDD or KDD Cup 1999 layout); default KDDTrain+.txt in ANOMALYZE_DATA_DIR
   --out        model directory to write (default models/default)
   --seed       random seed (default 0); same data and seed give byte-identical model files
   --folds      cross-validation folds used to choose the threshold (default 5)
   --n-init     k-means++ restarts per member (default 3)
-  --weighting  threshold objective: F1 with every attack category weighted equally ("category", default) or plain F1 ("none")`;
+  --weighting  threshold objective: F1 with every attack category weighted equally ("category", default) or plain F1 ("none")
+  --members    ensemble members (default 12)
+  --feature-fraction  share of the 41 input features each member sees (default 0.5)
+  --ks         cluster counts the members cycle through (default 8,10,12)`;
 
 async function main(): Promise<void> {
   let values;
@@ -31,6 +36,9 @@ async function main(): Promise<void> {
         data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '0' },
         folds: { type: 'string', default: '5' }, 'n-init': { type: 'string', default: '3' },
         weighting: { type: 'string', default: 'category' }, help: { type: 'boolean', short: 'h' },
+        members: { type: 'string', default: String(DEFAULT_PLAN.members) },
+        'feature-fraction': { type: 'string', default: String(DEFAULT_PLAN.featureFraction) },
+        ks: { type: 'string', default: DEFAULT_PLAN.ks.join(',') },
       },
     }));
   } catch (err) {
@@ -47,6 +55,13 @@ async function main(): Promise<void> {
   const weighting = values.weighting;
   if (weighting !== 'category' && weighting !== 'none') fail(`--weighting must be "category" or "none", got "${weighting}"`);
   const out = values.out ?? DEFAULT_MODEL_DIR;
+  const count = integer(values.members, '--members');
+  const featureFraction = Number(values['feature-fraction']);
+  const ks = values.ks.split(',').map((k) => integer(k, '--ks'));
+  if (count < 2) fail('--members must be at least 2');
+  if (!(featureFraction > 0 && featureFraction <= 1)) fail('--feature-fraction must be in (0, 1]');
+  if (ks.some((k) => k < 1)) fail('--ks must list positive integers');
+  const members = planMembers(seed, { members: count, featureFraction, ks });
 
   const started = performance.now();
   const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${s}\n`);
@@ -54,7 +69,7 @@ async function main(): Promise<void> {
   log(`reading ${data}`);
   const source = basename(data);
   const { batch } = await readAll(await openInput(data), { source });
-  const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, onProgress: log,
+  const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
     foldRunner: workerFoldRunner(),
   });
   await saveModelDir(model, out);

@@ -2,7 +2,7 @@
 
 import type { RecordBatch } from '../data/batch.ts';
 import { matrix } from '../engine/index.ts';
-import { topFeatures, type FeatureContribution } from '../model/explain.ts';
+import { featureIndexOf, topFeatures, type FeatureContribution } from '../model/explain.ts';
 import type { AnomalyModel } from '../model/model.ts';
 import { confidence, severityCode } from '../model/scoring.ts';
 
@@ -21,14 +21,18 @@ export interface ScoredBatch {
 }
 
 export class Detector {
-  constructor(readonly model: AnomalyModel) {}
+  private readonly featureIndex: Int32Array;
+
+  constructor(readonly model: AnomalyModel) {
+    this.featureIndex = featureIndexOf(model.preprocessor.state.columns);
+  }
 
   scoreBatch(batch: RecordBatch): ScoredBatch {
     const { preprocessor, ensemble, scoring } = this.model;
     const n = batch.count;
     const t = preprocessor.transform(batch);
     const dim = preprocessor.dim;
-    const scored = n > 0 ? ensemble.score(matrix(t.matrix, dim)) : { scores: new Float32Array(0), primaryLabels: new Int32Array(0) };
+    const scored = n > 0 ? ensemble.score(matrix(t.matrix, dim)) : { scores: new Float32Array(0), labels: [] };
     const anomaly = new Uint8Array(n);
     const severity = new Uint8Array(n);
     const conf = new Float32Array(n);
@@ -38,17 +42,13 @@ export class Detector {
       severity[i] = severityCode(s, scoring);
       conf[i] = confidence(s, scoring);
     }
-    const primary = ensemble.members[ensemble.primary].model.centroids;
     return {
       batch, scores: scored.scores, anomaly, severity, confidence: conf,
       unknown: t.unknown, unknownValues: t.unknownValues,
-      explain: (i) => {
-        const j = scored.primaryLabels[i];
-        return topFeatures(
-          t.matrix.subarray(i * dim, (i + 1) * dim), primary.subarray(j * dim, (j + 1) * dim),
-          (c) => preprocessor.featureOf(c), preprocessor.rawValues(batch, i),
-        );
-      },
+      explain: (i) => topFeatures(
+        ensemble.columnShares(t.matrix.subarray(i * dim, (i + 1) * dim), (m) => scored.labels[m][i]),
+        this.featureIndex, preprocessor.rawValues(batch, i),
+      ),
     };
   }
 }

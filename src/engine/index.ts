@@ -1,7 +1,7 @@
 // The compute engine's public surface.
 export { Engine } from './engine.ts';
 export type { CoreExports, CoreSource } from './core.ts';
-export { matrix, checkMatrix, type Matrix } from './matrix.ts';
+export { matrix, checkMatrix, selectMatrix, type Matrix } from './matrix.ts';
 export { KMeans, type KMeansParams } from './kmeans.ts';
 export { MiniBatchKMeans, type MiniBatchKMeansParams } from './minibatch.ts';
 export { CentroidModel, type CentroidState, type CentroidKind, type NearestResult } from './centroids.ts';

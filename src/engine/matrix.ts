@@ -35,3 +35,17 @@ export function checkMatrix(m: Matrix, what = 'input'): void {
     }
   }
 }
+
+/** The given rows (all when null) and columns of X, as a new dense matrix. */
+export function selectMatrix(X: Matrix, rows: ArrayLike<number> | null, cols: ArrayLike<number>): Matrix {
+  const n = rows ? rows.length : X.rows;
+  const d = cols.length;
+  const out = new Float32Array(n * d);
+  const src = X.data;
+  for (let i = 0; i < n; i++) {
+    const base = (rows ? rows[i] : i) * X.cols;
+    const o = i * d;
+    for (let t = 0; t < d; t++) out[o + t] = src[base + cols[t]];
+  }
+  return { data: out, rows: n, cols: d };
+}

@@ -1,15 +1,13 @@
-// The ensemble: several K-means models of normal traffic (different k, seeds
-// and algorithms). A record's anomaly score is the quality-weighted mean of its
-// Euclidean distances to the nearest centroid of each member.
+// The ensemble: K-means models of normal traffic, each on its own subset of the
+// features (see members.ts). A member's distance to its nearest centroid is
+// divided by its median on the training rows, so members of different k and
+// dimension speak the same unit; the anomaly score is the quality-weighted
+// geometric mean of those ratios (about 1 for typical normal traffic). The
+// geometric mean keeps one member's extreme value from deciding alone.
 
-import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, silhouetteScore } from '../engine/index.ts';
-import type { CentroidKind, CentroidModel, CentroidState, Engine, Matrix } from '../engine/index.ts';
-
-export interface MemberSpec {
-  kind: CentroidKind;
-  k: number;
-  seed: number;
-}
+import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, selectMatrix, silhouetteScore } from '../engine/index.ts';
+import type { CentroidModel, CentroidState, Engine, Matrix } from '../engine/index.ts';
+import type { MemberSpec } from './members.ts';
 
 export interface MemberQuality {
   /** Mean silhouette on a seeded sample of the training rows, in [-1, 1]. */
@@ -19,10 +17,20 @@ export interface MemberQuality {
 
 export interface EnsembleMember {
   spec: MemberSpec;
+  /** Preprocessed columns this member sees. */
+  columns: Int32Array;
   model: CentroidModel;
   quality: MemberQuality;
   /** Share of the score, from quality; the weights sum to 1. */
   weight: number;
+  /** Median nearest-centroid distance on the training rows: the member's unit. */
+  scale: number;
+}
+
+export interface EnsembleScores {
+  scores: Float32Array;
+  /** Per member, the nearest centroid of every row (for explanations). */
+  labels: Int32Array[];
 }
 
 export interface FitEnsembleOptions {
@@ -32,41 +40,51 @@ export interface FitEnsembleOptions {
   onMember?: (done: number, total: number, member: EnsembleMember) => void;
 }
 
-export const DEFAULT_MEMBERS: readonly MemberSpec[] = [
-  { kind: 'kmeans', k: 8, seed: 1 },
-  { kind: 'kmeans', k: 10, seed: 2 },
-  { kind: 'kmeans', k: 12, seed: 3 },
-  { kind: 'kmeans', k: 10, seed: 4 },
-  { kind: 'minibatch', k: 10, seed: 5 },
-  { kind: 'minibatch', k: 12, seed: 6 },
-];
+/** Keeps a zero distance (a row on a centroid) finite in the logarithm. */
+export const EPSILON = 1e-3;
 
 export class Ensemble {
   constructor(readonly members: EnsembleMember[], readonly dim: number) {
     if (members.length === 0) throw new Error('an ensemble needs at least one member');
+    for (const m of members) {
+      for (const c of m.columns) {
+        if (c < 0 || c >= dim) throw new RangeError(`member column ${c} is outside 0..${dim - 1}`);
+      }
+      if (m.columns.length !== m.model.state.dim) {
+        throw new RangeError(`a member sees ${m.columns.length} columns but its centroids have ${m.model.state.dim}`);
+      }
+    }
   }
 
-  /** The highest-weight member: its nearest centroid is the one explanations refer to. */
-  get primary(): number {
-    let best = 0;
-    this.members.forEach((m, i) => { if (m.weight > this.members[best].weight) best = i; });
-    return best;
-  }
-
-  /** Scores every row; also returns the primary member's nearest centroid per row. */
-  score(X: Matrix): { scores: Float32Array; primaryLabels: Int32Array } {
+  score(X: Matrix): EnsembleScores {
     const n = X.rows;
-    const acc = new Float64Array(n);
-    let primaryLabels: Int32Array = new Int32Array(n);
-    const primary = this.primary;
-    this.members.forEach((m, idx) => {
-      const near = m.model.nearest(X);
-      const w = m.weight;
+    const logSum = new Float64Array(n);
+    const labels = this.members.map((m) => {
+      const near = m.model.nearest(selectMatrix(X, null, m.columns));
       const d = near.distances;
-      for (let i = 0; i < n; i++) acc[i] += w * d[i];
-      if (idx === primary) primaryLabels = near.labels;
+      for (let i = 0; i < n; i++) logSum[i] += m.weight * Math.log(d[i] / m.scale + EPSILON);
+      return near.labels;
     });
-    return { scores: Float32Array.from(acc), primaryLabels };
+    const scores = new Float32Array(n);
+    for (let i = 0; i < n; i++) scores[i] = Math.exp(logSum[i]);
+    return { scores, labels };
+  }
+
+  /**
+   * Share of the (weighted) squared distance that each preprocessed column of
+   * `row` contributes, given its nearest centroid in every member.
+   */
+  columnShares(row: Float32Array, labelsOfRow: (member: number) => number): Float64Array {
+    const shares = new Float64Array(this.dim);
+    this.members.forEach((m, idx) => {
+      const d = m.columns.length;
+      const c = m.model.centroids.subarray(labelsOfRow(idx) * d, (labelsOfRow(idx) + 1) * d);
+      let total = 0;
+      for (let t = 0; t < d; t++) total += (row[m.columns[t]] - c[t]) ** 2;
+      if (!(total > 0)) return;
+      for (let t = 0; t < d; t++) shares[m.columns[t]] += (m.weight * (row[m.columns[t]] - c[t]) ** 2) / total;
+    });
+    return shares;
   }
 }
 
@@ -90,17 +108,28 @@ export function qualityWeights(qualities: MemberQuality[]): number[] {
   return raw.map((r) => r / total);
 }
 
-export function fitEnsemble(engine: Engine, X: Matrix, specs: readonly MemberSpec[], opts: FitEnsembleOptions = {}): Ensemble {
+export function median(values: Float32Array): number {
+  const sorted = Float32Array.from(values).sort();
+  const mid = sorted.length >> 1;
+  const m = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return m > 0 ? m : 1;
+}
+
+/** Fits every member on its columns of X (the normal training rows, all preprocessed columns). */
+export function fitEnsemble(
+  engine: Engine, X: Matrix, members: { spec: MemberSpec; columns: Int32Array }[], opts: FitEnsembleOptions = {},
+): Ensemble {
   const { nInit = 3, silhouetteSample = 2000 } = opts;
-  const fitted = specs.map((spec, i) => {
-    const model = fitMember(engine, X, spec, nInit);
-    const labels = model.predict(X);
+  const fitted = members.map(({ spec, columns }, i) => {
+    const Xm = selectMatrix(X, null, columns);
+    const model = fitMember(engine, Xm, spec, nInit);
+    const near = model.nearest(Xm);
     const quality = {
-      silhouette: silhouetteScore(engine, X, labels, spec.k, { sampleSize: silhouetteSample, seed: spec.seed }),
-      calinskiHarabasz: calinskiHarabaszScore(engine, X, labels, spec.k),
+      silhouette: silhouetteScore(engine, Xm, near.labels, spec.k, { sampleSize: silhouetteSample, seed: spec.seed }),
+      calinskiHarabasz: calinskiHarabaszScore(engine, Xm, near.labels, spec.k),
     };
-    const member = { spec, model, quality, weight: 0 };
-    opts.onMember?.(i + 1, specs.length, member);
+    const member: EnsembleMember = { spec, columns, model, quality, weight: 0, scale: median(near.distances) };
+    opts.onMember?.(i + 1, members.length, member);
     return member;
   });
   const weights = qualityWeights(fitted.map((m) => m.quality));

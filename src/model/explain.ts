@@ -1,6 +1,6 @@
-// Why a record was flagged: the features that contribute most to its squared
-// distance from its nearest centroid (one-hot columns folded back into their
-// categorical feature).
+// Why a record was flagged: the features that contribute most to its distance
+// from normal traffic. Column shares (see Ensemble.columnShares) are folded
+// back into input features, so a one-hot service column reads as `service`.
 
 import { FEATURE_NAMES } from '../data/schema.ts';
 
@@ -8,35 +8,39 @@ export interface FeatureContribution {
   feature: string;
   /** The record's raw value of that feature. */
   value: string | number;
-  /** Share of the squared distance, in [0, 1]. */
+  /** Share of the weighted squared distance, in [0, 1]. */
   share: number;
 }
 
-/**
- * `row` is the preprocessed record (dim values), `centroid` its nearest centroid,
- * `featureOf(col)` maps an output column to its input feature.
- */
-export function topFeatures(
-  row: Float32Array, centroid: Float32Array, featureOf: (col: number) => string,
-  raw: (string | number)[], count = 3,
-): FeatureContribution[] {
-  const byFeature = new Map<string, number>();
-  let total = 0;
-  for (let c = 0; c < row.length; c++) {
-    const d = row[c] - centroid[c];
-    const sq = d * d;
-    total += sq;
-    const f = featureOf(c);
-    byFeature.set(f, (byFeature.get(f) ?? 0) + sq);
-  }
-  if (!(total > 0)) return [];
-  return [...byFeature.entries()]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, count)
-    .map(([feature, sq]) => ({ feature, value: raw[FEATURE_NAMES.indexOf(feature)], share: round(sq / total, 4) }));
+/** For each preprocessed column ('service=http', 'duration', …), the index of its input feature. */
+export function featureIndexOf(columns: readonly string[]): Int32Array {
+  return Int32Array.from(columns, (c) => {
+    const f = FEATURE_NAMES.indexOf(c.split('=')[0]);
+    if (f < 0) throw new RangeError(`column ${JSON.stringify(c)} names no KDD feature`);
+    return f;
+  });
 }
 
-function round(x: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(x * f) / f;
+export function topFeatures(
+  columnShares: Float64Array, featureIndex: Int32Array, raw: (string | number)[], count = 3,
+): FeatureContribution[] {
+  const byFeature = new Float64Array(FEATURE_NAMES.length);
+  let total = 0;
+  for (let c = 0; c < columnShares.length; c++) {
+    const s = columnShares[c];
+    if (s > 0) {
+      byFeature[featureIndex[c]] += s;
+      total += s;
+    }
+  }
+  if (!(total > 0)) return [];
+  const out: FeatureContribution[] = [];
+  for (let k = 0; k < count; k++) {
+    let best = -1;
+    for (let f = 0; f < byFeature.length; f++) if (byFeature[f] > 0 && (best < 0 || byFeature[f] > byFeature[best])) best = f;
+    if (best < 0) break;
+    out.push({ feature: FEATURE_NAMES[best], value: raw[best], share: Math.round((byFeature[best] / total) * 1e4) / 1e4 });
+    byFeature[best] = 0;
+  }
+  return out;
 }

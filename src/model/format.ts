@@ -8,6 +8,7 @@ import { Preprocessor, type PreprocessorState } from '../data/preprocess.ts';
 import { FEATURE_NAMES } from '../data/schema.ts';
 import type { CentroidKind, Engine } from '../engine/index.ts';
 import { Ensemble, restoreMember, type EnsembleMember } from './ensemble.ts';
+import { columnsOf } from './members.ts';
 import { AnomalyModel, type TrainingInfo } from './model.ts';
 import type { ScoringParams } from './scoring.ts';
 import { sha256Hex } from './sha256.ts';
@@ -25,7 +26,11 @@ interface ManifestMember {
   kind: CentroidKind;
   k: number;
   seed: number;
+  /** Input features the member sees (its columns follow from the preprocessing). */
+  features: string[];
   weight: number;
+  /** Median training distance: the member's unit. */
+  scale: number;
   quality: { silhouette: number; calinskiHarabasz: number };
   inertia: number;
   nIter: number;
@@ -50,8 +55,8 @@ export async function encodeModel(model: AnomalyModel): Promise<Map<string, Uint
     const name = `member-${i}.f32`;
     files.set(name, float32Bytes(m.model.centroids));
     return {
-      kind: m.spec.kind, k: m.spec.k, seed: m.spec.seed, weight: m.weight, quality: m.quality,
-      inertia: m.model.inertia, nIter: m.model.nIter, centroids: name,
+      kind: m.spec.kind, k: m.spec.k, seed: m.spec.seed, features: m.spec.features, weight: m.weight, scale: m.scale,
+      quality: m.quality, inertia: m.model.inertia, nIter: m.model.nIter, centroids: name,
     };
   });
   const manifest: Manifest = {
@@ -108,13 +113,15 @@ export async function decodeModel(engine: Engine, read: FileReader, where = 'mod
   const members: EnsembleMember[] = m.ensemble.members.map((mm, i) => {
     const bytes = contents.get(mm.centroids);
     if (!bytes) throw new ModelError(`${where}/${MANIFEST}: member ${i} names ${mm.centroids}, which ${CHECKSUMS} does not list`);
-    if (bytes.length !== mm.k * dim * 4) {
-      throw new ModelError(`${where}/${mm.centroids} has ${bytes.length} bytes; member ${i} needs k × dim × 4 = ${mm.k * dim * 4}`);
+    const columns = columnsOf(mm.features, preprocessor.state.columns);
+    if (bytes.length !== mm.k * columns.length * 4) {
+      throw new ModelError(`${where}/${mm.centroids} has ${bytes.length} bytes; member ${i} needs k × columns × 4 = ${mm.k * columns.length * 4}`);
     }
     const centroids = readFloat32(bytes);
     try {
-      const model = restoreMember(engine, { kind: mm.kind, nClusters: mm.k, dim, centroids, inertia: mm.inertia, nIter: mm.nIter });
-      return { spec: { kind: mm.kind, k: mm.k, seed: mm.seed }, model, quality: mm.quality, weight: mm.weight };
+      const model = restoreMember(engine, { kind: mm.kind, nClusters: mm.k, dim: columns.length, centroids, inertia: mm.inertia, nIter: mm.nIter });
+      const spec = { kind: mm.kind, k: mm.k, seed: mm.seed, features: mm.features };
+      return { spec, columns, model, quality: mm.quality, weight: mm.weight, scale: mm.scale };
     } catch (err) {
       throw new ModelError(`${where}/${mm.centroids}: ${(err as Error).message}`);
     }
@@ -148,6 +155,10 @@ function validateManifest(m: Manifest, where: string): Manifest {
     if (!Number.isInteger(mm.k) || mm.k < 1) fail(`member ${i}: k must be a positive integer`);
     if (!(mm.weight >= 0 && mm.weight <= 1)) fail(`member ${i}: weight must be in [0, 1]`);
     if (typeof mm.centroids !== 'string') fail(`member ${i}: centroids must name a file`);
+    if (!Array.isArray(mm.features) || mm.features.length === 0 || !mm.features.every((f) => FEATURE_NAMES.includes(f))) {
+      fail(`member ${i}: features must be a non-empty list of KDD feature names`);
+    }
+    if (!(mm.scale > 0) || !Number.isFinite(mm.scale)) fail(`member ${i}: scale must be a positive number`);
   });
   const total = e.members.reduce((s, mm) => s + mm.weight, 0);
   if (Math.abs(total - 1) > 1e-6) fail(`member weights sum to ${total}, expected 1`);

@@ -57,8 +57,8 @@ export class AnomalyModel {
       inputFeatures: [...new Set(this.preprocessor.state.columns.map((c) => c.split('=')[0]))],
       columns: this.preprocessor.state.columns,
       members: this.ensemble.members.map((m) => ({
-        kind: m.spec.kind, k: m.spec.k, seed: m.spec.seed, weight: m.weight, quality: m.quality,
-        inertia: m.model.inertia, iterations: m.model.nIter,
+        kind: m.spec.kind, k: m.spec.k, seed: m.spec.seed, features: m.spec.features, weight: m.weight,
+        scale: m.scale, quality: m.quality, inertia: m.model.inertia, iterations: m.model.nIter,
       })),
       threshold: this.scoring.threshold,
       severityCuts: this.scoring.severityCuts,

@@ -8,7 +8,7 @@ const engine = await loadEngine();
 parentPort!.on('message', (msg: { id: number; job: FoldJob }) => {
   try {
     const result = runFold(engine, msg.job);
-    parentPort!.postMessage({ id: msg.id, result }, result.map((d) => d.buffer as ArrayBuffer));
+    parentPort!.postMessage({ id: msg.id, result }, result.distances.map((d) => d.buffer as ArrayBuffer));
   } catch (err) {
     parentPort!.postMessage({ id: msg.id, error: (err as Error).message });
   }

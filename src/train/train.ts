@@ -4,12 +4,13 @@
 
 import type { RecordBatch } from '../data/batch.ts';
 import { normalMaskFromLabels, Preprocessor } from '../data/preprocess.ts';
-import type { Engine } from '../engine/index.ts';
-import { gather, inProcessRunner, type FoldJob, type FoldRunner } from './folds.ts';
+import { matrix, selectMatrix, type Engine } from '../engine/index.ts';
+import { inProcessRunner, type FoldJob, type FoldRunner } from './folds.ts';
 import { attackCategory } from '../metrics/categories.ts';
 import { confusionFrom, rates } from '../metrics/confusion.ts';
 import { prAuc, rocAuc } from '../metrics/curves.ts';
-import { DEFAULT_MEMBERS, fitEnsemble, type Ensemble, type MemberSpec } from '../model/ensemble.ts';
+import { EPSILON, fitEnsemble, type Ensemble } from '../model/ensemble.ts';
+import { columnsOf, planMembers, type MemberSpec } from '../model/members.ts';
 import { AnomalyModel, type ThresholdWeighting, type TrainingMetrics } from '../model/model.ts';
 import { DEFAULT_SEVERITY_CUTS, fitCalibrationSlope, type ScoringParams } from '../model/scoring.ts';
 import { chooseThreshold, rowWeights } from '../model/threshold.ts';
@@ -18,6 +19,7 @@ export interface TrainOptions {
   name?: string;
   source?: string;
   seed?: number;
+  /** Member plan (default: planMembers(seed)). */
   members?: readonly MemberSpec[];
   nInit?: number;
   /** Cross-validation folds over the normal rows for the threshold. */
@@ -36,7 +38,7 @@ export class TrainingError extends Error {
 export async function trainModel(engine: Engine, batch: RecordBatch, opts: TrainOptions = {}): Promise<AnomalyModel> {
   const { name = 'default', source = 'training data', seed = 0, nInit = 3, folds = 5, thresholdWeighting = 'category' } = opts;
   const log = opts.onProgress ?? (() => {});
-  const members = (opts.members ?? DEFAULT_MEMBERS).map((m) => ({ ...m, seed: m.seed + seed }));
+  const members = [...(opts.members ?? planMembers(seed))];
   if (!batch.labels) throw new TrainingError(`${source} has no label column; training needs labelled rows (normal and attacks)`);
   const mask = normalMaskFromLabels(batch.labels);
   const normalRows = mask.reduce((a, b) => a + b, 0);
@@ -49,6 +51,7 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   const preprocessor = Preprocessor.fit(batch, mask, { minScale: opts.minScale });
   const dim = preprocessor.dim;
   const X = preprocessor.transform(batch).matrix;
+  const columns = members.map((m) => columnsOf(m.features, preprocessor.state.columns));
   const normalIdx: number[] = [];
   const attackIdx: number[] = [];
   for (let i = 0; i < batch.count; i++) (mask[i] ? normalIdx : attackIdx).push(i);
@@ -60,7 +63,7 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   for (let f = 0; f < folds; f++) {
     const held = normalIdx.filter((_, i) => i % folds === f);
     jobs.push({
-      X, dim, members, nInit: 1,
+      X, dim, members, columns, nInit: 1,
       fitRows: Int32Array.from(normalIdx.filter((_, i) => i % folds !== f)),
       scoreRows: Int32Array.from([...held, ...attackIdx]),
     });
@@ -70,20 +73,24 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   const foldResults = runner(jobs);
 
   log(`fitting ${members.length} members on all ${normalRows.toLocaleString('en-US')} normal rows`);
-  const ensemble: Ensemble = fitEnsemble(engine, gather(X, dim, normalIdx), members, {
+  const ensemble: Ensemble = fitEnsemble(engine, selectMatrix(matrix(X, dim), normalIdx, identity(dim)), members.map((spec, m) => ({ spec, columns: columns[m] })), {
     nInit,
     onMember: (done, total, m) => log(`  member ${done}/${total}: ${m.spec.kind} k=${m.spec.k} silhouette=${m.quality.silhouette.toFixed(3)}`),
   });
 
-  // Each normal row is scored by the fold that held it out; attack rows by every fold, averaged.
+  // Each normal row is scored by the fold that held it out; attack rows by every
+  // fold, averaged. Scores combine as in Ensemble.score, with the final weights.
   const cvScores = new Float64Array(batch.count);
-  (await foldResults).forEach((perMember, f) => {
+  (await foldResults).forEach((result, f) => {
     const rows = jobs[f].scoreRows;
     const heldCount = rows.length - attackIdx.length;
-    perMember.forEach((d, m) => {
-      const w = ensemble.members[m].weight;
-      for (let i = 0; i < rows.length; i++) cvScores[rows[i]] += (i < heldCount ? w : w / folds) * d[i];
+    const logSum = new Float64Array(rows.length);
+    result.distances.forEach((d, m) => {
+      const { weight } = ensemble.members[m];
+      const scale = result.scales[m];
+      for (let i = 0; i < rows.length; i++) logSum[i] += weight * Math.log(d[i] / scale + EPSILON);
     });
+    for (let i = 0; i < rows.length; i++) cvScores[rows[i]] += Math.exp(logSum[i]) / (i < heldCount ? 1 : folds);
   });
   log('choosing the threshold');
 
@@ -100,6 +107,10 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
     source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting, metrics,
   };
   return new AnomalyModel(name, name, preprocessor, ensemble, scoring, training);
+}
+
+function identity(n: number): Int32Array {
+  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 function trainingMetrics(scores: Float64Array, truth: Uint8Array, labels: string[], threshold: number, objectiveF1: number): TrainingMetrics {

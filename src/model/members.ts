@@ -1,0 +1,65 @@
+// Planning ensemble members. Each member clusters a random half of the input
+// features (feature bagging, as in Lazarevic & Kumar's work on KDD Cup 1999
+// data): a shift in one feature between training and live traffic then moves
+// only the members that see it, and the fused score stays robust.
+
+import { FEATURE_NAMES } from '../data/schema.ts';
+import type { CentroidKind } from '../engine/index.ts';
+
+export interface MemberSpec {
+  kind: CentroidKind;
+  k: number;
+  seed: number;
+  /** Input features (FEATURE_NAMES) this member sees; one-hot columns follow their feature. */
+  features: string[];
+}
+
+export interface PlanOptions {
+  members?: number;
+  /** Share of the 41 input features each member sees. */
+  featureFraction?: number;
+  ks?: number[];
+}
+
+export const DEFAULT_PLAN: Required<PlanOptions> = { members: 12, featureFraction: 0.5, ks: [8, 10, 12] };
+
+/** A seeded plan: k cycles through `ks`, kinds alternate Lloyd / MiniBatch. */
+export function planMembers(seed: number, opts: PlanOptions = {}): MemberSpec[] {
+  const { members, featureFraction, ks } = { ...DEFAULT_PLAN, ...opts };
+  if (!(featureFraction > 0 && featureFraction <= 1)) throw new RangeError(`featureFraction must be in (0, 1], got ${featureFraction}`);
+  const rand = mulberry32(seed ^ 0x5eed);
+  const take = Math.max(1, Math.round(featureFraction * FEATURE_NAMES.length));
+  return Array.from({ length: members }, (_, m) => {
+    const shuffled = [...FEATURE_NAMES];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rand() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    const chosen = new Set(shuffled.slice(0, take));
+    return {
+      kind: m % 2 === 0 ? 'kmeans' : 'minibatch',
+      k: ks[m % ks.length],
+      seed: seed * 1000 + m + 1,
+      features: FEATURE_NAMES.filter((f) => chosen.has(f)),
+    };
+  });
+}
+
+/** Indices of the preprocessed columns that come from `features`. */
+export function columnsOf(features: readonly string[], columnNames: readonly string[]): Int32Array {
+  const wanted = new Set(features);
+  const cols: number[] = [];
+  columnNames.forEach((name, i) => { if (wanted.has(name.split('=')[0])) cols.push(i); });
+  return Int32Array.from(cols);
+}
+
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
