@@ -25,7 +25,7 @@ const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [-
   --n-init     k-means++ restarts per member (default 3)
   --weighting  threshold objective: F1 with every attack category weighted equally ("category", default) or plain F1 ("none")
   --members    ensemble members (default 12)
-  --feature-fraction  share of the 41 input features each member sees (default 0.5)
+  --feature-fraction  share of the 41 input features each member sees (default 0.4)
   --ks         cluster counts the members cycle through (default 8,10,12)`;
 
 async function main(): Promise<void> {

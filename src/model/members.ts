@@ -21,7 +21,7 @@ export interface PlanOptions {
   ks?: number[];
 }
 
-export const DEFAULT_PLAN: Required<PlanOptions> = { members: 12, featureFraction: 0.5, ks: [8, 10, 12] };
+export const DEFAULT_PLAN: Required<PlanOptions> = { members: 12, featureFraction: 0.4, ks: [8, 10, 12] };
 
 /** A seeded plan: k cycles through `ks`, kinds alternate Lloyd / MiniBatch. */
 export function planMembers(seed: number, opts: PlanOptions = {}): MemberSpec[] {
