@@ -1,0 +1,140 @@
+// npm run build:web → dist/web/: a static site that works from any static host.
+//   index.html, app.js (page), worker.js (detection worker), styles.css, source maps,
+//   anomalyze.wasm (byte-identical copy of build/anomalyze.wasm) and models/default/*.
+// The detection code is the shared TypeScript in src/, bundled for the browser by esbuild.
+
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const WEB_SRC = fileURLToPath(new URL('.', import.meta.url));
+
+export interface BuildOptions {
+  /** Default dist/web. Emptied first. */
+  outDir?: string;
+  /** Default build/anomalyze.wasm. */
+  wasmPath?: string;
+  /** Default models/default. */
+  modelDir?: string;
+  /** Default true. */
+  minify?: boolean;
+  /** Default true (external .map files). */
+  sourcemap?: boolean;
+}
+
+export interface BuildResult {
+  outDir: string;
+  /** Paths relative to outDir. */
+  files: string[];
+  wasmSha256: string;
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
+  const outDir = resolve(opts.outDir ?? join(ROOT, 'dist/web'));
+  const wasmPath = resolve(opts.wasmPath ?? join(ROOT, 'build/anomalyze.wasm'));
+  const modelDir = resolve(opts.modelDir ?? join(ROOT, 'models/default'));
+  const minify = opts.minify ?? true;
+  const sourcemap = opts.sourcemap ?? true;
+
+  const wasm = await readFile(wasmPath).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`${relative(ROOT, wasmPath)} is missing: run \`npm run build:wasm\` first`);
+    throw err;
+  });
+  const modelFiles = (await readdir(modelDir, { withFileTypes: true }).catch(() => {
+    throw new Error(`model directory ${relative(ROOT, modelDir)} is missing: train one with \`npm run train\``);
+  })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  if (!modelFiles.includes('manifest.json') || !modelFiles.includes('SHA256SUMS')) {
+    throw new Error(`${relative(ROOT, modelDir)} is not a model directory (needs manifest.json and SHA256SUMS)`);
+  }
+
+  await rm(outDir, { recursive: true, force: true });
+  await mkdir(join(outDir, 'models/default'), { recursive: true });
+
+  const common: esbuild.BuildOptions = {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: ['es2022', 'chrome100', 'firefox100', 'safari16'],
+    minify,
+    sourcemap: sourcemap ? 'linked' : false,
+    // csv-parse 7 has no "browser" export condition; its browser build brings its own stream shim.
+    alias: { 'csv-parse': 'csv-parse/browser/esm' },
+    // No `process` in browsers: environment lookups in shared code read as unset.
+    define: { 'process.env.NODE_ENV': '"production"', 'process.env': '{}' },
+    legalComments: 'none',
+    logLevel: 'warning',
+    write: true,
+  };
+
+  // The worker first: the page embeds its content-hashed URL.
+  await esbuild.build({ ...common, entryPoints: [join(WEB_SRC, 'worker.ts')], outfile: join(outDir, 'worker.js') });
+  const workerUrl = `worker.js?v=${await fileHash(join(outDir, 'worker.js'))}`;
+  await esbuild.build({
+    ...common,
+    entryPoints: [join(WEB_SRC, 'main.ts')],
+    outfile: join(outDir, 'app.js'),
+    define: { ...common.define, __WORKER_URL__: JSON.stringify(workerUrl) },
+  });
+  await esbuild.build({
+    entryPoints: [join(WEB_SRC, 'styles.css')],
+    outfile: join(outDir, 'styles.css'),
+    bundle: true,
+    minify,
+    logLevel: 'warning',
+  });
+
+  const html = (await readFile(join(WEB_SRC, 'index.html'), 'utf8'))
+    .replace('%STYLES_URL%', `styles.css?v=${await fileHash(join(outDir, 'styles.css'))}`)
+    .replace('%APP_URL%', `app.js?v=${await fileHash(join(outDir, 'app.js'))}`);
+  if (html.includes('%')) {
+    const left = /%[A-Z_]+%/.exec(html);
+    if (left) throw new Error(`index.html: unreplaced placeholder ${left[0]}`);
+  }
+  await writeFile(join(outDir, 'index.html'), html);
+
+  // The engine, byte for byte, and the default model.
+  await copyFile(wasmPath, join(outDir, 'anomalyze.wasm'));
+  const wasmSha256 = sha256(wasm);
+  const copied = await readFile(join(outDir, 'anomalyze.wasm'));
+  if (sha256(copied) !== wasmSha256) throw new Error('anomalyze.wasm changed while copying');
+  for (const name of modelFiles) await copyFile(join(modelDir, name), join(outDir, 'models/default', name));
+
+  return { outDir, files: await listFiles(outDir), wasmSha256 };
+}
+
+async function fileHash(path: string): Promise<string> {
+  return sha256(await readFile(path)).slice(0, 10);
+}
+
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await listFiles(join(dir, e.name), rel)));
+    else out.push(rel);
+  }
+  return out.sort();
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const result = await buildWeb();
+  const rel = relative(process.cwd(), result.outDir) || '.';
+  const lines = await Promise.all(result.files.map(async (f) => {
+    const { size } = await stat(join(result.outDir, f));
+    return `  ${f.padEnd(34)} ${(size / 1024).toFixed(1).padStart(8)} KB`;
+  }));
+  console.log(`built ${rel}/ in ${Math.round(performance.now() - started)} ms\n${lines.join('\n')}\n  anomalyze.wasm sha256 ${result.wasmSha256}`);
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => {
+    console.error(`build:web failed: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  });
+}
