@@ -291,3 +291,16 @@ export function meanColumnVariance(X: usize, n: i32, dp: i32, d: i32): f64 {
   heap.free(sq);
   return total / <f64>d;
 }
+
+/** Copies the listed columns of every row into a new padded matrix (zeros in the padding). */
+export function gatherColumns(src: usize, n: i32, srcDp: i32, cols: usize, m: i32, dst: usize, dstDp: i32): void {
+  const srcBytes = <usize>srcDp << 2;
+  const dstBytes = <usize>dstDp << 2;
+  for (let i = 0; i < n; i++) {
+    const s = src + <usize>i * srcBytes;
+    const d = dst + <usize>i * dstBytes;
+    let t = 0;
+    for (; t < m; t++) store<f32>(d + (<usize>t << 2), load<f32>(s + (<usize>load<i32>(cols + (<usize>t << 2)) << 2)));
+    for (; t < dstDp; t++) store<f32>(d + (<usize>t << 2), 0);
+  }
+}

@@ -42,11 +42,12 @@ export class Detector {
       severity[i] = severityCode(s, scoring);
       conf[i] = confidence(s, scoring);
     }
+    const shares = new Float64Array(dim); // reused by every explain() of this batch
     return {
       batch, scores: scored.scores, anomaly, severity, confidence: conf,
       unknown: t.unknown, unknownValues: t.unknownValues,
       explain: (i) => topFeatures(
-        ensemble.columnShares(t.matrix.subarray(i * dim, (i + 1) * dim), (m) => scored.labels[m][i]),
+        ensemble.columnShares(t.matrix.subarray(i * dim, (i + 1) * dim), (m) => scored.labels[m][i], shares),
         this.featureIndex, preprocessor.rawValues(batch, i),
       ),
     };

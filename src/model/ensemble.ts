@@ -5,7 +5,7 @@
 // geometric mean of those ratios (about 1 for typical normal traffic). The
 // geometric mean keeps one member's extreme value from deciding alone.
 
-import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, selectMatrix, silhouetteScore } from '../engine/index.ts';
+import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, nearestInSubspaces, selectMatrix, silhouetteScore } from '../engine/index.ts';
 import type { CentroidModel, CentroidState, Engine, Matrix } from '../engine/index.ts';
 import type { MemberSpec } from './members.ts';
 
@@ -44,7 +44,7 @@ export interface FitEnsembleOptions {
 export const EPSILON = 1e-3;
 
 export class Ensemble {
-  constructor(readonly members: EnsembleMember[], readonly dim: number) {
+  constructor(private readonly engine: Engine, readonly members: EnsembleMember[], readonly dim: number) {
     if (members.length === 0) throw new Error('an ensemble needs at least one member');
     for (const m of members) {
       for (const c of m.columns) {
@@ -59,11 +59,11 @@ export class Ensemble {
   score(X: Matrix): EnsembleScores {
     const n = X.rows;
     const logSum = new Float64Array(n);
-    const labels = this.members.map((m) => {
-      const near = m.model.nearest(selectMatrix(X, null, m.columns));
-      const d = near.distances;
+    const nearest = nearestInSubspaces(this.engine, X, this.members);
+    const labels = this.members.map((m, idx) => {
+      const d = nearest[idx].distances;
       for (let i = 0; i < n; i++) logSum[i] += m.weight * Math.log(d[i] / m.scale + EPSILON);
-      return near.labels;
+      return nearest[idx].labels;
     });
     const scores = new Float32Array(n);
     for (let i = 0; i < n; i++) scores[i] = Math.exp(logSum[i]);
@@ -74,17 +74,27 @@ export class Ensemble {
    * Share of the (weighted) squared distance that each preprocessed column of
    * `row` contributes, given its nearest centroid in every member.
    */
-  columnShares(row: Float32Array, labelsOfRow: (member: number) => number): Float64Array {
-    const shares = new Float64Array(this.dim);
-    this.members.forEach((m, idx) => {
-      const d = m.columns.length;
-      const c = m.model.centroids.subarray(labelsOfRow(idx) * d, (labelsOfRow(idx) + 1) * d);
+  columnShares(row: Float32Array, labelsOfRow: (member: number) => number, out = new Float64Array(this.dim)): Float64Array {
+    out.fill(0);
+    for (let idx = 0; idx < this.members.length; idx++) {
+      const m = this.members[idx];
+      const cols = m.columns;
+      const d = cols.length;
+      const centroids = m.model.centroids;
+      const base = labelsOfRow(idx) * d;
       let total = 0;
-      for (let t = 0; t < d; t++) total += (row[m.columns[t]] - c[t]) ** 2;
-      if (!(total > 0)) return;
-      for (let t = 0; t < d; t++) shares[m.columns[t]] += (m.weight * (row[m.columns[t]] - c[t]) ** 2) / total;
-    });
-    return shares;
+      for (let t = 0; t < d; t++) {
+        const u = row[cols[t]] - centroids[base + t];
+        total += u * u;
+      }
+      if (!(total > 0)) continue;
+      const f = m.weight / total;
+      for (let t = 0; t < d; t++) {
+        const u = row[cols[t]] - centroids[base + t];
+        out[cols[t]] += f * u * u;
+      }
+    }
+    return out;
   }
 }
 
@@ -134,5 +144,5 @@ export function fitEnsemble(
   });
   const weights = qualityWeights(fitted.map((m) => m.quality));
   fitted.forEach((m, i) => { m.weight = weights[i]; });
-  return new Ensemble(fitted, X.cols);
+  return new Ensemble(engine, fitted, X.cols);
 }

@@ -127,7 +127,7 @@ export async function decodeModel(engine: Engine, read: FileReader, where = 'mod
     }
   });
   const id = `${m.name}-${(await sha256Hex(manifestBytes)).slice(0, 12)}`;
-  return new AnomalyModel(id, m.name, preprocessor, new Ensemble(members, dim), m.scoring, m.training);
+  return new AnomalyModel(id, m.name, preprocessor, new Ensemble(engine, members, dim), m.scoring, m.training);
 }
 
 function parseChecksums(text: string, where: string): Map<string, string> {

@@ -1,0 +1,25 @@
+// Bundles the detect CLI into one ES module (build/cli/detect.mjs), so that
+// `npm run detect` starts plain node: no TypeScript loader on the hot path.
+// Plain JavaScript on purpose: it runs before anything is compiled.
+// The bundle sits two folders deep, like the sources, so the paths they
+// resolve from import.meta.url (build/, models/) stay the same.
+
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+await build({
+  absWorkingDir: root,
+  entryPoints: { detect: 'src/cli/detect.ts' },
+  outdir: 'build/cli',
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+});
