@@ -1,19 +1,22 @@
 // Greedy k-means++ seeding, as scikit-learn does it: at each step draw several
 // candidates with probability proportional to D(x)², keep the one that lowers
-// the potential most.
+// the potential most. All candidates of a step are scored in one pass over the
+// rows (the data is read twice per step, not once per candidate).
 
 import { sqDist } from './distance';
 import { allocZeroed } from './memory';
 import { nextBelow, nextFloat } from './rng';
 
+const MAX_TRIALS = 64;
+
 /** Writes k centres (padded rows of dp floats) into C; `trials` ≤ 0 means 2 + ln(k). */
 export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, trials: i32): void {
   const rowBytes = <usize>dp << 2;
-  const nTrials = trials > 0 ? trials : 2 + <i32>Math.log(<f64>k);
-  const closest = allocZeroed(<usize>n << 3);           // f64 D(x)² to the chosen centres
-  const candidate = allocZeroed(<usize>n << 3);         // f64 D(x)² if a candidate were added
-  const bestCandidate = allocZeroed(<usize>n << 3);
+  const nTrials = min(trials > 0 ? trials : 2 + <i32>Math.log(<f64>k), MAX_TRIALS);
+  const closest = allocZeroed(<usize>n << 3);     // f64 D(x)² to the chosen centres
   const cumulative = allocZeroed(<usize>n << 3);
+  const ids = allocZeroed(<usize>nTrials << 2);
+  const pots = allocZeroed(<usize>nTrials << 3);
 
   const first = nextBelow(n);
   memory.copy(C, X + <usize>first * rowBytes, rowBytes);
@@ -30,33 +33,37 @@ export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, tria
       running += load<f64>(closest + (<usize>i << 3));
       store<f64>(cumulative + (<usize>i << 3), running);
     }
-    let bestPotential: f64 = Infinity;
-    let bestId = 0;
     for (let t = 0; t < nTrials; t++) {
       const id = potential > 0 ? searchSorted(cumulative, n, nextFloat() * running) : nextBelow(n);
-      const cand = X + <usize>id * rowBytes;
-      let pot: f64 = 0;
-      for (let i = 0; i < n; i++) {
-        const p = <usize>i << 3;
-        const d = <f64>sqDist(X + <usize>i * rowBytes, cand, rowBytes);
-        const m = Math.min(d, load<f64>(closest + p));
-        store<f64>(candidate + p, m);
-        pot += m;
-      }
-      if (pot < bestPotential) {
-        bestPotential = pot;
-        bestId = id;
-        memory.copy(bestCandidate, candidate, <usize>n << 3);
+      store<i32>(ids + (<usize>t << 2), id);
+    }
+    // Potential if each candidate were added: sum over rows of min(D², d(row, candidate)²).
+    memory.fill(pots, 0, <usize>nTrials << 3);
+    for (let i = 0; i < n; i++) {
+      const x = X + <usize>i * rowBytes;
+      const cur = load<f64>(closest + (<usize>i << 3));
+      for (let t = 0; t < nTrials; t++) {
+        const d = <f64>sqDist(x, X + <usize>load<i32>(ids + (<usize>t << 2)) * rowBytes, rowBytes);
+        const p = pots + (<usize>t << 3);
+        store<f64>(p, load<f64>(p) + Math.min(d, cur));
       }
     }
-    memory.copy(C + <usize>c * rowBytes, X + <usize>bestId * rowBytes, rowBytes);
-    memory.copy(closest, bestCandidate, <usize>n << 3);
-    potential = bestPotential;
+    let best = 0;
+    for (let t = 1; t < nTrials; t++) {
+      if (load<f64>(pots + (<usize>t << 3)) < load<f64>(pots + (<usize>best << 3))) best = t;
+    }
+    const chosen = X + <usize>load<i32>(ids + (<usize>best << 2)) * rowBytes;
+    memory.copy(C + <usize>c * rowBytes, chosen, rowBytes);
+    for (let i = 0; i < n; i++) {
+      const p = closest + (<usize>i << 3);
+      store<f64>(p, Math.min(<f64>sqDist(X + <usize>i * rowBytes, chosen, rowBytes), load<f64>(p)));
+    }
+    potential = load<f64>(pots + (<usize>best << 3));
   }
   heap.free(closest);
-  heap.free(candidate);
-  heap.free(bestCandidate);
   heap.free(cumulative);
+  heap.free(ids);
+  heap.free(pots);
 }
 
 /** First index whose cumulative weight exceeds `value` (numpy's searchsorted, clipped). */

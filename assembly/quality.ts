@@ -25,20 +25,29 @@ export function silhouette(X: usize, n: i32, dp: i32, labels: usize, k: i32, sam
     const lab = load<i32>(labels + (<usize>load<i32>(order + (<usize>s << 2)) << 2));
     store<i32>(clusterSize + (<usize>lab << 2), load<i32>(clusterSize + (<usize>lab << 2)) + 1);
   }
-  const sumTo = allocZeroed(<usize>k << 3);
+  // sums[s·k + c]: total distance from sample row s to the sample rows of cluster c.
+  // Each pair is measured once and credited to both rows; every row still
+  // receives its terms in ascending order of the other row, as a plain loop would.
+  const sums = allocZeroed(<usize>m * <usize>k << 3);
+  for (let s = 0; s < m; s++) {
+    const i = load<i32>(order + (<usize>s << 2));
+    const labI = load<i32>(labels + (<usize>i << 2));
+    const x = X + <usize>i * rowBytes;
+    for (let r = s + 1; r < m; r++) {
+      const q = load<i32>(order + (<usize>r << 2));
+      const labQ = load<i32>(labels + (<usize>q << 2));
+      const d = Math.sqrt(<f64>sqDist(x, X + <usize>q * rowBytes, rowBytes));
+      const ps = sums + ((<usize>s * <usize>k + <usize>labQ) << 3);
+      const pr = sums + ((<usize>r * <usize>k + <usize>labI) << 3);
+      store<f64>(ps, load<f64>(ps) + d);
+      store<f64>(pr, load<f64>(pr) + d);
+    }
+  }
   let total: f64 = 0;
   for (let s = 0; s < m; s++) {
     const i = load<i32>(order + (<usize>s << 2));
     const own = load<i32>(labels + (<usize>i << 2));
-    memory.fill(sumTo, 0, <usize>k << 3);
-    const x = X + <usize>i * rowBytes;
-    for (let r = 0; r < m; r++) {
-      if (r == s) continue;
-      const q = load<i32>(order + (<usize>r << 2));
-      const lab = load<i32>(labels + (<usize>q << 2));
-      const p = sumTo + (<usize>lab << 3);
-      store<f64>(p, load<f64>(p) + Math.sqrt(<f64>sqDist(x, X + <usize>q * rowBytes, rowBytes)));
-    }
+    const sumTo = sums + (<usize>s * <usize>k << 3);
     const ownSize = load<i32>(clusterSize + (<usize>own << 2));
     if (ownSize <= 1) continue;
     const a = load<f64>(sumTo + (<usize>own << 3)) / <f64>(ownSize - 1);
@@ -54,7 +63,7 @@ export function silhouette(X: usize, n: i32, dp: i32, labels: usize, k: i32, sam
   }
   heap.free(order);
   heap.free(clusterSize);
-  heap.free(sumTo);
+  heap.free(sums);
   return m > 0 ? total / <f64>m : 0;
 }
 

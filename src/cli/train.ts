@@ -63,6 +63,7 @@ async function main(): Promise<void> {
   if (ks.some((k) => k < 1)) fail('--ks must list positive integers');
   const members = planMembers(seed, { members: count, featureFraction, ks });
 
+  const foldRunner = workerFoldRunner(); // boots its threads while the file is read
   const started = performance.now();
   const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${s}\n`);
   const engine = await loadEngine();
@@ -70,7 +71,7 @@ async function main(): Promise<void> {
   const source = basename(data);
   const { batch } = await readAll(await openInput(data), { source });
   const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
-    foldRunner: workerFoldRunner(),
+    foldRunner,
   });
   await saveModelDir(model, out);
   const files = await encodeModel(model);

@@ -13,16 +13,29 @@ const BOOTSTRAP = `
   await import(${JSON.stringify(new URL('./fold-worker.ts', import.meta.url).href)});
 `;
 
+/**
+ * Starts the worker threads at once, so that they boot while the training file
+ * is read; they do not keep the process alive until jobs are posted.
+ */
 export function workerFoldRunner(threads = Math.max(1, availableParallelism())): FoldRunner {
+  const workers = Array.from({ length: threads }, () => {
+    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`));
+    w.unref();
+    return w;
+  });
   return async (jobs) => {
     if (jobs.length === 0) return [];
     const shared = toShared(jobs[0].X);
     const queue = jobs.map((job, id) => ({ id, job: { ...job, X: job.X === jobs[0].X ? shared : job.X } }));
     const results: FoldResult[] = new Array(jobs.length);
-    const workers = Array.from({ length: Math.min(threads, jobs.length) }, () =>
-      new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`)));
     try {
-      await Promise.all(workers.map((w) => drain(w, queue, results)));
+      // Every job is posted up front (round robin): the calling thread is busy
+      // fitting the final ensemble meanwhile, so workers must not wait on it
+      // for their next job.
+      await Promise.all(workers.map((w, i) => {
+        w.ref();
+        return runAll(w, queue.filter((_, j) => j % workers.length === i), results);
+      }));
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
     }
@@ -30,20 +43,17 @@ export function workerFoldRunner(threads = Math.max(1, availableParallelism())):
   };
 }
 
-function drain(worker: Worker, queue: { id: number; job: FoldJob }[], results: FoldResult[]): Promise<void> {
+function runAll(worker: Worker, tasks: { id: number; job: FoldJob }[], results: FoldResult[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const next = () => {
-      const task = queue.shift();
-      if (!task) return resolve();
-      worker.postMessage(task);
-    };
+    let pending = tasks.length;
+    if (pending === 0) return resolve();
     worker.on('message', (msg: { id: number; result?: FoldResult; error?: string }) => {
       if (msg.error) return reject(new Error(`cross-validation fold ${msg.id + 1} failed: ${msg.error}`));
       results[msg.id] = msg.result!;
-      next();
+      if (--pending === 0) resolve();
     });
     worker.on('error', reject);
-    next();
+    for (const task of tasks) worker.postMessage(task);
   });
 }
 
