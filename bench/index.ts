@@ -1,7 +1,9 @@
 // npm run bench -- <suite> [options]
 //   kmeans  --n 67343 --d 122 --k 10 --iters 20 [--repeat 3] [--json]
+//   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
 
 import { parseArgs } from 'node:util';
+import { benchHttp, parseHttpArgs, printHttp } from './http.ts';
 import { benchKMeans } from './kmeans.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
@@ -28,7 +30,14 @@ async function main(): Promise<void> {
     }
     return;
   }
-  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans`);
+  if (suite === 'http') {
+    const opts = parseHttpArgs(rest);
+    const out = await benchHttp(opts, log);
+    if (opts.json) process.stdout.write(JSON.stringify(out) + '\n');
+    else printHttp(out);
+    return;
+  }
+  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http`);
   process.exitCode = 2;
 }
 

@@ -12,8 +12,17 @@ export interface InputErrorOptions {
   hint?: string;
   /** 'record' for JSON input: the location reads "record N" instead of "N:col". */
   unit?: 'line' | 'record';
+  /** See InputErrorKind; defaults to 'content'. */
+  kind?: InputErrorKind;
   cause?: unknown;
 }
+
+/**
+ * 'syntax': the bytes are not well-formed CSV text (binary data, invalid UTF-8, broken
+ * quoting, nothing at all); 'content': well-formed, but the columns, values or header do
+ * not fit the KDD schema. The HTTP API answers 400 for the first and 422 for the second.
+ */
+export type InputErrorKind = 'syntax' | 'content';
 
 export class InputError extends Error {
   readonly source?: string;
@@ -22,6 +31,9 @@ export class InputError extends Error {
   /** The problem alone, without location or hint. */
   readonly problem: string;
   readonly hint: string;
+  readonly kind: InputErrorKind;
+  /** Whether `line` counts physical lines or JSON records. */
+  readonly unit: 'line' | 'record';
 
   constructor(problem: string, opts: InputErrorOptions = {}) {
     const hint = opts.hint ?? DEFAULT_HINT;
@@ -32,6 +44,8 @@ export class InputError extends Error {
     this.column = opts.column;
     this.problem = problem;
     this.hint = hint;
+    this.kind = opts.kind ?? 'content';
+    this.unit = opts.unit ?? 'line';
   }
 }
 

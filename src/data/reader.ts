@@ -79,7 +79,7 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
 
   if (builder && builder.count > 0) yield { ...builder.finish(), layout: layout! };
   else if (!layout) {
-    throw new InputError('the input is empty; expected KDD-format CSV rows', { source, hint: '' });
+    throw new InputError('the input is empty; expected KDD-format CSV rows', { source, hint: '', kind: 'syntax' });
   } else if (sawHeader && !rows!.appended) {
     throw new InputError('the input has a header row but no data rows', { source, hint: '' });
   }
@@ -268,6 +268,7 @@ class CsvRecords {
       line,
       column,
       hint: 'Check the quoting: KDD CSV files normally contain no quotes at all.',
+      kind: 'syntax',
       cause: err,
     });
   }

@@ -37,6 +37,7 @@ export async function* textChunks(input: CsvInput, source?: string): AsyncGenera
         source,
         line: line + countNewlines(text, m.index),
         hint: BINARY_HINT,
+        kind: 'syntax',
       });
     }
     line += countNewlines(text, text.length);

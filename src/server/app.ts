@@ -1,0 +1,237 @@
+// The HTTP API as one Hono app with no runtime-specific imports: Node, Deno and
+// Cloudflare Workers entries (node.ts, deno.ts, worker.ts) load the detector their own
+// way and hand it in, like Hono's own adapters.
+
+import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
+import type { Context, MiddlewareHandler } from 'hono';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { timingSafeEqual } from 'hono/utils/buffer';
+import type { Detector } from '../detect/detector.ts';
+import { DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT_MS } from './config.ts';
+import { detect, NDJSON } from './detect.ts';
+import { fallbackPage } from './page.ts';
+import { HttpProblem, problemResponse, ProblemTypes, statusTitle, toProblem, type Problem } from './problem.ts';
+import {
+  CsvBodySchema, DetectJsonSchema, DetectQuerySchema, HealthSchema, ModelInfoSchema, MultipartBodySchema,
+  ProblemSchema, ReportSchema,
+} from './schemas.ts';
+
+export interface AppOptions {
+  /** When set, POST /api/detect requires `Authorization: Bearer <apiKey>`. */
+  apiKey?: string;
+  /** Origins allowed to call /api/* from a browser ('*' for any); none by default. */
+  corsOrigins?: string[];
+  /** Maximum request body in bytes; default 100 MiB. */
+  bodyLimit?: number;
+  /** Deadline for one detection request, upload included, in ms; default 120 s, 0 for none. */
+  timeoutMs?: number;
+}
+
+export interface AppDeps {
+  /** The loaded model, ready to score. */
+  detector: Detector;
+  /** Package version, reported by /api/health. */
+  version: string;
+  options?: AppOptions;
+  /**
+   * Serves the browser demo for GET requests outside /api (e.g. serveStatic over
+   * dist/web); when it calls next() instead, / gets a minimal upload page.
+   */
+  staticAssets?: MiddlewareHandler;
+  /** Where server-side failures are reported (default console.error). */
+  log?: (message: string, err?: unknown) => void;
+}
+
+const API_ALLOW: Record<string, string> = {
+  '/api/health': 'GET, HEAD',
+  '/api/model': 'GET, HEAD',
+  '/api/openapi.json': 'GET, HEAD',
+  '/api/detect': 'POST',
+};
+
+const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+const problemResponses = (codes: Record<number, string>) =>
+  Object.fromEntries(Object.entries(codes).map(([code, description]) => [code, { description, content: problemContent }]));
+
+export const healthRoute = createRoute({
+  method: 'get',
+  path: '/api/health',
+  summary: 'Liveness and the loaded model',
+  responses: { 200: { description: 'The server is up.', content: { 'application/json': { schema: HealthSchema } } } },
+});
+
+export const modelRoute = createRoute({
+  method: 'get',
+  path: '/api/model',
+  summary: 'The model: features, ensemble members, threshold, training metrics',
+  responses: { 200: { description: 'Model metadata (no centroids).', content: { 'application/json': { schema: ModelInfoSchema } } } },
+});
+
+export const detectRoute = createRoute({
+  method: 'post',
+  path: '/api/detect',
+  summary: 'Score connection records',
+  description:
+    'Scores KDD-format records with the ensemble and reports anomalies, severity, confidence and the features behind each verdict, plus detection metrics when the records are labelled. The JSON response is the document `npm run detect -- --format json` prints, with the same numbers for the same input.',
+  security: [{ bearerAuth: [] }, {}],
+  request: {
+    query: DetectQuerySchema,
+    body: {
+      required: true,
+      content: {
+        'text/csv': { schema: CsvBodySchema },
+        'multipart/form-data': { schema: MultipartBodySchema },
+        'application/json': { schema: DetectJsonSchema },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'The detection report (or, with format=ndjson, one JSON line per reported record and a last {summary, metrics} line).',
+      content: {
+        'application/json': { schema: ReportSchema },
+        [NDJSON]: { schema: { type: 'string', description: 'Newline-delimited JSON: DetectionRecord lines, then {"summary": …, "metrics": …}.' } },
+      },
+    },
+    ...problemResponses({
+      400: 'Malformed CSV, JSON or multipart body, or an invalid query parameter.',
+      401: 'An API key is required (the server has ANOMALYZE_API_KEY set) and was missing or wrong.',
+      408: 'The request took longer than the server\'s timeout.',
+      413: 'The body is larger than the server\'s limit.',
+      415: 'Unsupported Content-Type.',
+      422: 'Well-formed, but the columns, values or fields do not fit the KDD schema.',
+    }),
+  },
+});
+
+export function createApp(deps: AppDeps): OpenAPIHono {
+  const { detector, version } = deps;
+  const opts = deps.options ?? {};
+  const bodyLimit = opts.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const log = deps.log ?? ((message: string, err?: unknown) => console.error(message, err));
+  const model = detector.model;
+
+  const app = new OpenAPIHono({
+    // Query validation failures (zod) → 400 problem.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const errors = result.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
+        throw new HttpProblem(400, `Invalid query parameter ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}. See /api/openapi.json for the parameters.`, {
+          type: ProblemTypes.invalidQuery, title: 'Invalid query parameter', extensions: { errors },
+        });
+      }
+    },
+  });
+
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:', 'blob:'],
+      connectSrc: ["'self'"],
+      workerSrc: ["'self'", 'blob:'],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+  }));
+
+  if (opts.corsOrigins?.length) {
+    const any = opts.corsOrigins.includes('*');
+    app.use('/api/*', cors({
+      origin: any ? '*' : opts.corsOrigins,
+      allowMethods: ['GET', 'HEAD', 'POST', 'OPTIONS'],
+      allowHeaders: ['Authorization', 'Content-Type', 'Accept'],
+      maxAge: 600,
+    }));
+  }
+
+  if (opts.apiKey) app.post('/api/detect', bearer(opts.apiKey));
+
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, model: model.id, version }, 200));
+
+  const modelInfo = model.describe();
+  app.openapi(modelRoute, (c) => c.json(modelInfo as never, 200));
+
+  // The full route (all three body types) goes into the document; at run time the query
+  // is validated by zod-openapi and the body by detect(), which streams CSV and form
+  // uploads instead of buffering them and checks JSON with the same DetectJsonSchema.
+  app.openAPIRegistry.registerPath(detectRoute);
+  app.openapi({ ...detectRoute, request: { query: DetectQuerySchema }, hide: true }, (c) =>
+    detect(c, c.req.valid('query'), { detector, bodyLimit, timeoutMs, log }));
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'Only when the server has ANOMALYZE_API_KEY set.',
+  });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Anomalyze API',
+      version,
+      description: 'Network intrusion detection with an ensemble of K-means models. Every error is application/problem+json (RFC 9457).',
+    },
+  });
+
+  // Everything else: 405 with Allow on known API paths, 404 under /api, the demo otherwise.
+  app.all('*', async (c, next) => {
+    const path = c.req.path;
+    const method = c.req.method;
+    const allow = API_ALLOW[path];
+    if (allow) {
+      if (method === 'OPTIONS') return c.body(null, 204, { allow: `${allow}, OPTIONS` });
+      throw new HttpProblem(405, `${method} is not supported on ${path}; use ${allow.replace(', HEAD', '')}.`, { headers: { allow } });
+    }
+    if (path === '/api' || path.startsWith('/api/')) {
+      throw new HttpProblem(404, `There is no API endpoint at ${path}. The endpoints are GET /api/health, GET /api/model, POST /api/detect and GET /api/openapi.json.`);
+    }
+    if (method !== 'GET' && method !== 'HEAD') {
+      throw new HttpProblem(405, `${method} is not supported on ${path}: it serves static files. POST uploads to /api/detect.`, { headers: { allow: 'GET, HEAD' } });
+    }
+    return next();
+  });
+  if (deps.staticAssets) app.get('*', deps.staticAssets);
+  app.get('*', (c) => {
+    if (c.req.path === '/' || c.req.path === '/index.html') {
+      return c.html(fallbackPage({ version, model: model.id, apiKey: !!opts.apiKey }));
+    }
+    throw new HttpProblem(404, `Nothing is served at ${c.req.path}.`);
+  });
+
+  app.notFound((c) => problem(c, { type: 'about:blank', title: statusTitle(404), status: 404, detail: `Nothing is served at ${c.req.path}.` }));
+  app.onError((err, c) => {
+    const { problem: p, headers, internal } = toProblem(err);
+    if (internal) log(`${c.req.method} ${c.req.path}: internal error`, err);
+    return problem(c, p, headers);
+  });
+  return app;
+}
+
+function problem(c: Context, p: Problem, headers?: Record<string, string>): Response {
+  return problemResponse({ ...p, instance: c.req.path }, headers);
+}
+
+/** Bearer API key check (constant-time), answering 401 problems with WWW-Authenticate. */
+function bearer(apiKey: string): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header('authorization');
+    const m = header ? /^Bearer[ ]+([^\s]+)\s*$/i.exec(header) : null;
+    if (!m) {
+      throw new HttpProblem(401, 'This server requires an API key for /api/detect: send it as "Authorization: Bearer <key>".', {
+        headers: { 'www-authenticate': 'Bearer realm="anomalyze"' },
+      });
+    }
+    if (!(await timingSafeEqual(m[1], apiKey))) {
+      throw new HttpProblem(401, 'The API key in the Authorization header is not the one this server expects. Check ANOMALYZE_API_KEY where the server runs.', {
+        headers: { 'www-authenticate': 'Bearer realm="anomalyze", error="invalid_token"' },
+      });
+    }
+    await next();
+  };
+}
+

@@ -1,0 +1,100 @@
+// Deno entry: `npx deno run --allow-net --allow-read --allow-env src/server/deno.ts`
+// (or `deno task start`, see deno.json). PORT, HOST, ANOMALYZE_MODEL and the
+// ANOMALYZE_* options in config.ts work as with `npm start`.
+
+import type { MiddlewareHandler } from 'hono';
+import { serveStatic as baseServeStatic } from 'hono/serve-static';
+import { createApp } from './app.ts';
+import { optionsFromEnv } from './config.ts';
+import { loadDetector } from './load.ts';
+
+// The few Deno APIs used here (the project type-checks against Node's types).
+interface DenoFile { readable: ReadableStream<Uint8Array> }
+declare const Deno: {
+  env: { toObject(): Record<string, string> };
+  cwd(): string;
+  readFile(path: string | URL): Promise<Uint8Array>;
+  readTextFile(path: string | URL): Promise<string>;
+  open(path: string | URL): Promise<DenoFile>;
+  stat(path: string | URL): Promise<{ isDirectory: boolean }>;
+  errors: { NotFound: new (...args: never[]) => Error };
+  serve(
+    options: { port: number; hostname: string; signal?: AbortSignal; onListen?(addr: { hostname: string; port: number }): void },
+    handler: (request: Request) => Response | Promise<Response>,
+  ): { finished: Promise<void> };
+  addSignalListener(signal: 'SIGINT' | 'SIGTERM', handler: () => void): void;
+  exit(code: number): never;
+};
+
+const ROOT = new URL('../../', import.meta.url);
+const env = Deno.env.toObject();
+
+function dirUrl(path: string | undefined, fallback: URL): URL {
+  if (!path) return fallback;
+  return new URL(path.endsWith('/') ? path : `${path}/`, new URL(`file://${Deno.cwd()}/`));
+}
+
+async function readIfExists(url: URL): Promise<Uint8Array | undefined> {
+  try {
+    return await Deno.readFile(url);
+  } catch (err) {
+    if (err instanceof Deno.errors.NotFound) return undefined;
+    throw err;
+  }
+}
+
+/** dist/web (the browser demo) from disk, like serveStatic in hono's Deno adapter. */
+function staticFiles(root: URL): MiddlewareHandler {
+  const rootPath = decodeURIComponent(root.pathname);
+  return baseServeStatic({
+    root: rootPath,
+    getContent: async (path) => {
+      try {
+        if ((await Deno.stat(path)).isDirectory) return null;
+        return (await Deno.open(path)).readable;
+      } catch {
+        return null;
+      }
+    },
+    isDir: async (path) => {
+      try {
+        return (await Deno.stat(path)).isDirectory;
+      } catch {
+        return undefined;
+      }
+    },
+  });
+}
+
+const modelDir = dirUrl(env.ANOMALYZE_MODEL, new URL('models/default/', ROOT));
+const wasm = await readIfExists(new URL('build/anomalyze.wasm', ROOT));
+if (!wasm) {
+  console.error('error: build/anomalyze.wasm is missing: run `npm run build:wasm` to compile the WebAssembly core');
+  Deno.exit(1);
+}
+const detector = await loadDetector(wasm, (name) => readIfExists(new URL(name, modelDir)), decodeURIComponent(modelDir.pathname));
+const pkg = JSON.parse(await Deno.readTextFile(new URL('package.json', ROOT))) as { version: string };
+
+const app = createApp({
+  detector,
+  version: pkg.version,
+  options: optionsFromEnv(env),
+  staticAssets: staticFiles(new URL('dist/web/', ROOT)),
+});
+
+const port = env.PORT ? Number(env.PORT) : 3000;
+const hostname = env.HOST || '127.0.0.1';
+const stop = new AbortController();
+const server = Deno.serve({
+  port,
+  hostname,
+  signal: stop.signal,
+  onListen: (addr) => console.log(`Anomalyze listening on http://${addr.hostname.includes(':') ? `[${addr.hostname}]` : addr.hostname}:${addr.port}`),
+}, app.fetch);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  Deno.addSignalListener(signal, () => {
+    console.log(`${signal}: shutting down`);
+    stop.abort();
+  });
+}
+await server.finished;
