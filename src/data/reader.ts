@@ -5,6 +5,7 @@ import { BatchBuilder, concatBatches, parseNumeric, type RecordBatch } from './b
 import { DEFAULT_HINT, InputError, quoteValue } from './errors.ts';
 import { describeColumns, detectLayout, type InputLayout } from './format.ts';
 import { CATEGORICAL_FEATURES, CATEGORICAL_FEATURE_INDEX, FEATURE_NAMES, NUMERIC_FEATURE_INDEX, normalizeLabel } from './schema.ts';
+import { PlainRecords, type RecordSource } from './plain-records.ts';
 import { textChunks, type CsvInput } from './text.ts';
 
 export type { CsvInput } from './text.ts';
@@ -31,7 +32,7 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   }
 
-  const csv = new CsvRecords(source);
+  const csv = new PlainRecords(source, (offset) => new CsvRecords(source, offset));
   let rows: RowWriter | null = null;
   let layout: InputLayout | null = null;
   let builder: BatchBuilder | null = null;
@@ -170,7 +171,7 @@ class RowWriter {
  * synchronously during write(), so draining never depends on stream event timing
  * (Node streams and the browser build's polyfill schedule events differently).
  */
-class CsvRecords {
+export class CsvRecords implements RecordSource {
   private fields: string[][] = [];
   private lines: number[] = [];
   private prevEndLine = 0;
@@ -180,7 +181,8 @@ class CsvRecords {
   private readonly parser: ReturnType<typeof parse>;
   private readonly finished: Promise<void>;
 
-  constructor(private readonly source: string | undefined) {
+  /** `lineOffset`: physical lines before the first one this parser sees. */
+  constructor(private readonly source: string | undefined, private readonly lineOffset = 0) {
     this.parser = parse({
       trim: true,
       skip_empty_lines: true,
@@ -194,7 +196,7 @@ class CsvRecords {
         // info.lines is the record's last line; blank lines skipped since the previous
         // record give the exact first line even with CRLF and quoted newlines.
         this.fields.push(record);
-        this.lines.push(this.prevEndLine + 1 + (info.empty_lines - this.prevEmptyLines));
+        this.lines.push(this.lineOffset + this.prevEndLine + 1 + (info.empty_lines - this.prevEmptyLines));
         this.prevEndLine = info.lines;
         this.prevEmptyLines = info.empty_lines;
         return null; // nothing goes to the readable side
@@ -265,7 +267,7 @@ class CsvRecords {
     }
     return new InputError(problem, {
       source: this.source,
-      line,
+      line: line === undefined ? undefined : line + this.lineOffset,
       column,
       hint: 'Check the quoting: KDD CSV files normally contain no quotes at all.',
       kind: 'syntax',
