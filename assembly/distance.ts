@@ -304,3 +304,33 @@ export function gatherColumns(src: usize, n: i32, srcDp: i32, cols: usize, m: i3
     for (; t < dstDp; t++) store<f32>(d + (<usize>t << 2), 0);
   }
 }
+
+/**
+ * Explanations: for each listed row, adds `weight · (x_t − c_t)² / ||x − c||²`
+ * (its nearest centroid c) to out[row · outStride + cols[t]] (f64), i.e. each
+ * column's weighted share of the member's squared distance.
+ */
+export function columnShares(
+  X: usize, dp: i32, C: usize, labels: usize, rows: usize, nRows: i32,
+  m: i32, cols: usize, weight: f64, out: usize, outStride: i32,
+): void {
+  const rowBytes = <usize>dp << 2;
+  for (let r = 0; r < nRows; r++) {
+    const i = load<i32>(rows + (<usize>r << 2));
+    const x = X + <usize>i * rowBytes;
+    const c = C + <usize>load<i32>(labels + (<usize>i << 2)) * rowBytes;
+    let total: f64 = 0;
+    for (let t = 0; t < m; t++) {
+      const u = <f64>load<f32>(x + (<usize>t << 2)) - <f64>load<f32>(c + (<usize>t << 2));
+      total += u * u;
+    }
+    if (!(total > 0)) continue;
+    const f = weight / total;
+    const o = out + (<usize>r * <usize>outStride << 3);
+    for (let t = 0; t < m; t++) {
+      const u = <f64>load<f32>(x + (<usize>t << 2)) - <f64>load<f32>(c + (<usize>t << 2));
+      const p = o + (<usize>load<i32>(cols + (<usize>t << 2)) << 3);
+      store<f64>(p, load<f64>(p) + f * u * u);
+    }
+  }
+}

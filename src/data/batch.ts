@@ -145,6 +145,21 @@ export function rowValues(b: RecordBatch, i: number): (string | number)[] {
   return out;
 }
 
+const NUMERIC_POSITION = (() => {
+  const pos = new Int32Array(FEATURE_NAMES.length).fill(-1);
+  NUMERIC_FEATURE_INDEX.forEach((f, j) => { pos[f] = j; });
+  return pos;
+})();
+
+/** Raw value of one feature (FEATURE_NAMES index) of row i, without building the whole row. */
+export function featureValue(b: RecordBatch, i: number, feature: number): string | number {
+  const j = NUMERIC_POSITION[feature];
+  if (j >= 0) return b.numeric[i * NUM_NUMERIC + j];
+  const c = CATEGORICAL_FEATURE_INDEX.indexOf(feature);
+  if (c < 0) throw new RangeError(`featureValue: no feature ${feature}`);
+  return b.categorical[c][i];
+}
+
 const RECORD_HINT =
   'Each record must be an array of the 41 KDD feature values (optionally followed by label and difficulty) or an object keyed by feature name.';
 const LABEL_KEYS = ['label', 'class', 'attack', 'attack_type'];

@@ -6,4 +6,4 @@ export { KMeans, type KMeansParams } from './kmeans.ts';
 export { MiniBatchKMeans, type MiniBatchKMeansParams } from './minibatch.ts';
 export { CentroidModel, type CentroidState, type CentroidKind, type NearestResult } from './centroids.ts';
 export { silhouetteScore, calinskiHarabaszScore } from './quality.ts';
-export { nearestInSubspaces, type SubspaceModel } from './subspaces.ts';
+export { withSubspaces, type SubspaceModel, type SubspaceResult } from './subspaces.ts';

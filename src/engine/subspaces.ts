@@ -1,41 +1,74 @@
-// Nearest centroids for several models that each see a subset of the columns
-// of one matrix (the ensemble's members): the matrix is copied into the module
-// once and each member's columns are gathered inside it.
+// Several models that each see a subset of the columns of one matrix (the
+// ensemble's members): the matrix is copied into the module once and each
+// model's columns are gathered there.
 
 import type { CentroidModel, NearestResult } from './centroids.ts';
 import type { Engine } from './engine.ts';
 import { checkMatrix, type Matrix } from './matrix.ts';
-import { paddedCols, withWorkspace } from './workspace.ts';
+import { paddedCols, withWorkspace, type Workspace } from './workspace.ts';
 
 export interface SubspaceModel {
   model: CentroidModel;
   /** Columns of X the model was fitted on, in order. */
   columns: Int32Array;
+  /** Weight of the model's share in columnShares. */
+  weight?: number;
 }
 
-export function nearestInSubspaces(engine: Engine, X: Matrix, models: SubspaceModel[]): NearestResult[] {
+export interface SubspaceResult {
+  nearest: NearestResult[];
+  /**
+   * For the listed rows, each column's share of every model's squared distance
+   * to its nearest centroid, weighted by the model's weight: rows × X.cols.
+   */
+  columnShares(rows: Int32Array): Float64Array;
+}
+
+interface Prepared { k: number; dim: number; dp: number; cols: number; c: number; labels: number }
+
+/** Nearest centroids per model; `use` runs while the data is still in the module. */
+export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceModel[], use: (r: SubspaceResult) => T): T {
   checkMatrix(X);
   const core = engine.core;
   const n = X.rows;
   return withWorkspace(core, (ws) => {
     const x = ws.matrixIn(X);
-    const labels = ws.alloc(n * 4);
-    const dists = ws.alloc(n * 4);
     const widest = Math.max(...models.map((m) => paddedCols(m.columns.length)));
-    const sub = ws.alloc(n * widest * 4); // reused by every member
-    return models.map(({ model, columns }) => {
+    const sub = ws.alloc(n * widest * 4); // each model's columns, gathered in turn
+    const prepared = models.map(({ model, columns }): Prepared => {
       const { nClusters: k, dim, centroids } = model.state;
       if (columns.length !== dim) throw new RangeError(`a subspace lists ${columns.length} columns but its model has ${dim}`);
       for (const c of columns) if (!(c >= 0 && c < X.cols)) throw new RangeError(`column ${c} is outside the input's 0..${X.cols - 1}`);
-      const dp = paddedCols(dim);
       const cols = ws.alloc(dim * 4);
       ws.i32(cols, dim).set(columns);
-      const c = ws.centroidsIn(centroids, k, dim);
-      core.gatherColumns(x, n, paddedCols(X.cols), cols, dim, sub, dp);
-      core.nearest(sub, n, dp, c, k, labels, dists);
+      return { k, dim, dp: paddedCols(dim), cols, c: ws.centroidsIn(centroids, k, dim), labels: ws.alloc(n * 4) };
+    });
+    const gather = (p: Prepared) => core.gatherColumns(x, n, paddedCols(X.cols), p.cols, p.dim, sub, p.dp);
+    const dists = ws.alloc(n * 4);
+    const nearest = prepared.map((p) => {
+      gather(p);
+      core.nearest(sub, n, p.dp, p.c, p.k, p.labels, dists);
       const distances = ws.f32(dists, n).slice();
       for (let i = 0; i < n; i++) distances[i] = Math.sqrt(distances[i]);
-      return { labels: ws.i32(labels, n).slice(), distances };
+      return { labels: ws.i32(p.labels, n).slice(), distances };
     });
+    return use({ nearest, columnShares: (rows) => shares(ws, X.cols, rows, sub, prepared, models, gather) });
   });
+}
+
+function shares(
+  ws: Workspace, width: number, rows: Int32Array, sub: number,
+  prepared: Prepared[], models: SubspaceModel[], gather: (p: Prepared) => void,
+): Float64Array {
+  if (rows.length === 0) return new Float64Array(0);
+  const core = ws.core;
+  const list = ws.alloc(rows.length * 4);
+  ws.i32(list, rows.length).set(rows);
+  const out = ws.alloc(rows.length * width * 8);
+  new Float64Array(core.memory.buffer, out, rows.length * width).fill(0);
+  prepared.forEach((p, idx) => {
+    gather(p);
+    core.columnShares(sub, p.dp, p.c, p.labels, list, rows.length, p.dim, p.cols, models[idx].weight ?? 1, out, width);
+  });
+  return new Float64Array(core.memory.buffer, out, rows.length * width).slice();
 }

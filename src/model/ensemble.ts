@@ -5,7 +5,7 @@
 // geometric mean of those ratios (about 1 for typical normal traffic). The
 // geometric mean keeps one member's extreme value from deciding alone.
 
-import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, nearestInSubspaces, selectMatrix, silhouetteScore } from '../engine/index.ts';
+import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, selectMatrix, silhouetteScore, withSubspaces } from '../engine/index.ts';
 import type { CentroidModel, CentroidState, Engine, Matrix } from '../engine/index.ts';
 import type { MemberSpec } from './members.ts';
 
@@ -56,45 +56,24 @@ export class Ensemble {
     }
   }
 
-  score(X: Matrix): EnsembleScores {
-    const n = X.rows;
-    const logSum = new Float64Array(n);
-    const nearest = nearestInSubspaces(this.engine, X, this.members);
-    const labels = this.members.map((m, idx) => {
-      const d = nearest[idx].distances;
-      for (let i = 0; i < n; i++) logSum[i] += m.weight * Math.log(d[i] / m.scale + EPSILON);
-      return nearest[idx].labels;
-    });
-    const scores = new Float32Array(n);
-    for (let i = 0; i < n; i++) scores[i] = Math.exp(logSum[i]);
-    return { scores, labels };
-  }
-
   /**
-   * Share of the (weighted) squared distance that each preprocessed column of
-   * `row` contributes, given its nearest centroid in every member.
+   * Scores every row. `explain(scores)` may name rows (e.g. the anomalies) whose
+   * per-column shares of the weighted squared distance are wanted: they come
+   * back as `shares`, rows × dim, in the order given.
    */
-  columnShares(row: Float32Array, labelsOfRow: (member: number) => number, out = new Float64Array(this.dim)): Float64Array {
-    out.fill(0);
-    for (let idx = 0; idx < this.members.length; idx++) {
-      const m = this.members[idx];
-      const cols = m.columns;
-      const d = cols.length;
-      const centroids = m.model.centroids;
-      const base = labelsOfRow(idx) * d;
-      let total = 0;
-      for (let t = 0; t < d; t++) {
-        const u = row[cols[t]] - centroids[base + t];
-        total += u * u;
-      }
-      if (!(total > 0)) continue;
-      const f = m.weight / total;
-      for (let t = 0; t < d; t++) {
-        const u = row[cols[t]] - centroids[base + t];
-        out[cols[t]] += f * u * u;
-      }
-    }
-    return out;
+  score(X: Matrix, explain?: (scores: Float32Array) => Int32Array): EnsembleScores & { explained: Int32Array; shares: Float64Array } {
+    const n = X.rows;
+    return withSubspaces(this.engine, X, this.members, ({ nearest, columnShares }) => {
+      const logSum = new Float64Array(n);
+      this.members.forEach((m, idx) => {
+        const d = nearest[idx].distances;
+        for (let i = 0; i < n; i++) logSum[i] += m.weight * Math.log(d[i] / m.scale + EPSILON);
+      });
+      const scores = new Float32Array(n);
+      for (let i = 0; i < n; i++) scores[i] = Math.exp(logSum[i]);
+      const explained = explain ? explain(scores) : new Int32Array(0);
+      return { scores, labels: nearest.map((r) => r.labels), explained, shares: columnShares(explained) };
+    });
   }
 }
 

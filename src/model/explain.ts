@@ -21,10 +21,15 @@ export function featureIndexOf(columns: readonly string[]): Int32Array {
   });
 }
 
+/**
+ * The `count` features with the largest summed share. `byFeature` is scratch
+ * space (41 entries) reused across calls; `value(f)` gives the record's raw value.
+ */
 export function topFeatures(
-  columnShares: Float64Array, featureIndex: Int32Array, raw: (string | number)[], count = 3,
+  columnShares: Float64Array, featureIndex: Int32Array, value: (feature: number) => string | number,
+  count = 3, byFeature = new Float64Array(FEATURE_NAMES.length),
 ): FeatureContribution[] {
-  const byFeature = new Float64Array(FEATURE_NAMES.length);
+  byFeature.fill(0);
   let total = 0;
   for (let c = 0; c < columnShares.length; c++) {
     const s = columnShares[c];
@@ -39,7 +44,7 @@ export function topFeatures(
     let best = -1;
     for (let f = 0; f < byFeature.length; f++) if (byFeature[f] > 0 && (best < 0 || byFeature[f] > byFeature[best])) best = f;
     if (best < 0) break;
-    out.push({ feature: FEATURE_NAMES[best], value: raw[best], share: Math.round((byFeature[best] / total) * 1e4) / 1e4 });
+    out.push({ feature: FEATURE_NAMES[best], value: value(best), share: Math.round((byFeature[best] / total) * 1e4) / 1e4 });
     byFeature[best] = 0;
   }
   return out;

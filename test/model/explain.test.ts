@@ -5,7 +5,8 @@ import { featureIndexOf, topFeatures } from '../../src/model/explain.ts';
 describe('explanations', () => {
   const columns = ['duration', 'src_bytes', 'protocol_type=tcp', 'protocol_type=udp', 'service=http', 'service=private'];
   const index = featureIndexOf(columns);
-  const raw = FEATURE_NAMES.map((f) => (f === 'service' ? 'private' : f === 'protocol_type' ? 'udp' : 7));
+  const rawRow = FEATURE_NAMES.map((f) => (f === 'service' ? 'private' : f === 'protocol_type' ? 'udp' : 7));
+  const raw = (f: number) => rawRow[f];
 
   it('folds one-hot columns into their feature and ranks by share', () => {
     const top = topFeatures(Float64Array.from([0.1, 0.2, 0.05, 0.05, 0.3, 0.3]), index, raw);
