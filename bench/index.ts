@@ -1,10 +1,13 @@
 // npm run bench -- <suite> [options]
 //   kmeans  --n 67343 --d 122 --k 10 --iters 20 [--repeat 3] [--json]
 //   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
+//   detect  [--runs 5] [--json]   npm run detect on KDDTest+, whole process
+//   train   [--runs 3] [--json]   npm run train on KDDTrain+, whole process
 
 import { parseArgs } from 'node:util';
 import { benchHttp, parseHttpArgs, printHttp } from './http.ts';
 import { benchKMeans } from './kmeans.ts';
+import { benchDetect, benchTrain } from './pipeline.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -37,8 +40,30 @@ async function main(): Promise<void> {
     else printHttp(out);
     return;
   }
-  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http`);
+  if (suite === 'detect' || suite === 'train') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { runs: { type: 'string', default: suite === 'detect' ? '5' : '3' }, json: { type: 'boolean', default: false } },
+    });
+    const out = suite === 'detect' ? benchDetect(+values.runs, log) : benchTrain(+values.runs, log);
+    if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
+    else printProcess(out);
+    return;
+  }
+  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http, detect, train`);
   process.exitCode = 2;
+}
+
+function printProcess(out: ReturnType<typeof benchDetect> | ReturnType<typeof benchTrain>): void {
+  console.log(out.command);
+  console.log(`  wall: best ${out.bestSeconds.toFixed(2)} s, median ${out.medianSeconds.toFixed(2)} s over ${out.runs} runs; peak memory ${out.maxRssMiB ?? 'n/a'} MiB`);
+  if ('reference' in out) {
+    const ref = out.reference.pythonDetect;
+    console.log(`  Python tool's detection script (quoted, not run here): ${ref.seconds} s, ${ref.maxRssMiB} MiB`);
+    console.log(`  faster: ${out.medianSeconds < ref.seconds ? 'yes' : 'no'}; lighter: ${out.maxRssMiB !== null && out.maxRssMiB < ref.maxRssMiB ? 'yes' : 'no'}`);
+  } else {
+    console.log(`  target ≤ ${out.targetSeconds} s: ${out.medianSeconds <= out.targetSeconds ? 'met' : 'missed'}`);
+  }
 }
 
 await main();
