@@ -3,6 +3,7 @@
  * tests: the real data set is never committed. Deterministic for a seed.
  */
 import type { AttackCategory } from '../metrics/categories.ts';
+import { mulberry32 } from './random.ts';
 
 export interface TrafficOptions {
   rows: number;
@@ -80,17 +81,6 @@ const TCP_SERVICES = [
   'name', 'efs', 'hostnames', 'nnsp', 'uucp_path', 'remote_job', 'rje', 'printer', 'IRC', 'X11', 'http_443',
 ];
 
-/** mulberry32: tiny, fast, good enough for test data; identical on every JS runtime. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One row under construction: numeric features in a reused typed array, text features aside. */
 class Row {

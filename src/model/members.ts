@@ -5,6 +5,7 @@
 
 import { FEATURE_NAMES } from '../data/schema.ts';
 import type { CentroidKind } from '../engine/index.ts';
+import { mulberry32 } from '../data/random.ts';
 
 export interface MemberSpec {
   kind: CentroidKind;
@@ -51,15 +52,4 @@ export function columnsOf(features: readonly string[], columnNames: readonly str
   const cols: number[] = [];
   columnNames.forEach((name, i) => { if (wanted.has(name.split('=')[0])) cols.push(i); });
   return Int32Array.from(cols);
-}
-
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -2,23 +2,18 @@
 // record of how it was trained.
 
 import type { Preprocessor } from '../data/preprocess.ts';
+import type { CategoryStats, Metrics } from '../metrics/accumulator.ts';
 import type { Ensemble } from './ensemble.ts';
 import type { ScoringParams } from './scoring.ts';
 
 export type ThresholdWeighting = 'category' | 'none';
 
 /** Cross-validated metrics on the training file at the chosen threshold. */
-export interface TrainingMetrics {
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  rocAuc: number;
-  prAuc: number;
-  fpr: number;
+export interface TrainingMetrics extends Omit<Metrics, 'confusion' | 'byCategory' | 'roc'> {
   /** The F1 the threshold maximised (category-weighted when thresholdWeighting is 'category'). */
   objectiveF1: number;
-  byCategory: Record<string, { total: number; detected: number; rate: number }>;
+  /** Categories present in the training file only. */
+  byCategory: Record<string, CategoryStats>;
 }
 
 export interface TrainingInfo {

@@ -1,16 +1,12 @@
 // Seeded Gaussian blobs around planted centres, for engine tests.
 
+import { mulberry32 } from '../../src/data/random.ts';
+
 export interface Blobs { X: Float32Array; n: number; d: number; centers: Float32Array; truth: Int32Array }
 
+/** Seeded uniform [0, 1) generator (seed 0 means 1). */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed >>> 0 || 1);
 }
 
 export function gaussian(rand: () => number): number {

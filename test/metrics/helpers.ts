@@ -1,14 +1,6 @@
 /** Seeded data for metric tests: coarse scores so ties are frequent. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from '../../src/data/random.ts';
+import { mulberry32 } from '../../src/data/random.ts';
 
 export function randomCase(seed: number, n: number, levels = 12): { scores: Float64Array; truth: Uint8Array } {
   const rnd = mulberry32(seed);
