@@ -1,17 +1,17 @@
 // npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all]
 
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/errors.ts';
 import { Detector } from '../detect/detector.ts';
-import type { DetectionRecord, DetectionReport } from '../detect/report.ts';
+import type { DetectionRecord } from '../detect/report.ts';
 import { runDetection } from '../detect/run.ts';
 import { loadEngine } from '../engine/node.ts';
 import { ModelError } from '../model/format.ts';
 import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
 import { fail, openInput } from './io.ts';
+import { openOutput, openSpool } from './output.ts';
 import { progressBar } from './progress.ts';
 import { CSV_HEADER, csvLine } from './record-formats.ts';
 import { renderSummary, renderTopRecords } from './render.ts';
@@ -60,53 +60,62 @@ async function main(): Promise<void> {
   })();
 
   const out = await openOutput(values.out);
+  // Records never pile up in memory: csv/ndjson stream out, json goes through a
+  // temporary spool (the summary comes first in the document), table keeps the top ones.
+  const spool = format === 'json' ? await openSpool() : null;
+  const top = new TopRecords(TOP_RECORDS);
+  let first = true;
+  const onRecord = (r: DetectionRecord): void => {
+    if (format === 'csv') out.write(csvLine(r) + '\n');
+    else if (format === 'ndjson') out.write(JSON.stringify(r) + '\n');
+    else if (spool) { spool.write((first ? '' : ',') + JSON.stringify(r)); first = false; }
+    else top.add(r);
+  };
   try {
-    let onRecord: ((r: DetectionRecord) => void) | undefined;
-    if (format === 'csv') {
-      out.write(CSV_HEADER + '\n');
-      onRecord = (r) => out.write(csvLine(r) + '\n');
-    } else if (format === 'ndjson') {
-      onRecord = (r) => out.write(JSON.stringify(r) + '\n');
-    }
+    if (format === 'csv') out.write(CSV_HEADER + '\n');
     const report = await runDetection(detector, counted, {
-      all: values.all, source, onRecord, onProgress: (rows) => bar.update(bytes, rows),
+      all: values.all, source, onRecord,
+      onProgress: (rows) => bar.update(bytes, rows),
+      afterBatch: async () => { await out.drain(); await spool?.drain(); },
     });
     bar.done();
-    writeReport(report, format, source, out);
+    const { summary, metrics } = report;
+    if (format === 'json') {
+      await spool!.close();
+      out.write(`{"summary":${JSON.stringify(summary)},"metrics":${JSON.stringify(metrics)},"records":[`);
+      await out.copyFrom(spool!.path);
+      out.write(']}\n');
+    } else if (format === 'ndjson') {
+      out.write(JSON.stringify({ summary, metrics }) + '\n');
+    } else if (format === 'table') {
+      out.write(renderSummary(report, source) + renderTopRecords(top.records, summary.anomalies, values.all ? summary.rows : summary.anomalies));
+    }
     await out.commit();
     if (format !== 'table' && format !== 'json') process.stderr.write(renderSummary(report, source));
   } catch (err) {
     bar.done();
     await out.abort();
     throw err;
+  } finally {
+    await spool?.close().catch(() => {});
+    await spool?.remove();
   }
 }
 
-function writeReport(report: DetectionReport, format: Format, source: string, out: Output): void {
-  if (format === 'json') out.write(JSON.stringify(report) + '\n');
-  else if (format === 'ndjson') out.write(JSON.stringify({ summary: report.summary, metrics: report.metrics }) + '\n');
-  else if (format === 'table') out.write(renderSummary(report, source) + renderTopRecords(report.records));
-}
+const TOP_RECORDS = 20;
 
-interface Output {
-  write(s: string): void;
-  commit(): Promise<void>;
-  abort(): Promise<void>;
-}
-
-/** stdout, or a temp file renamed into place only when everything succeeded. */
-async function openOutput(path: string | undefined): Promise<Output> {
-  if (!path) {
-    return { write: (s) => { process.stdout.write(s); }, commit: async () => {}, abort: async () => {} };
+/** The highest-scoring records seen, at most `limit` of them. */
+class TopRecords {
+  readonly records: DetectionRecord[] = [];
+  constructor(private readonly limit: number) {}
+  add(r: DetectionRecord): void {
+    const list = this.records;
+    if (list.length === this.limit && r.score <= list[list.length - 1].score) return;
+    let i = list.length;
+    while (i > 0 && list[i - 1].score < r.score) i--;
+    list.splice(i, 0, r);
+    if (list.length > this.limit) list.pop();
   }
-  const tmp = `${path}.tmp-${process.pid}`;
-  const stream: WriteStream = createWriteStream(tmp);
-  const closed = () => new Promise<void>((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return {
-    write: (s) => { stream.write(s); },
-    commit: async () => { await closed(); await rename(tmp, path); },
-    abort: async () => { await closed().catch(() => {}); await rm(tmp, { force: true }); },
-  };
 }
 
 main().catch((err) => {

@@ -39,9 +39,9 @@ export function renderSummary(report: DetectionReport, source: string): string {
   return lines.join('\n') + '\n';
 }
 
-export function renderTopRecords(records: DetectionRecord[], limit = 20): string {
-  if (records.length === 0) return '';
-  const top = [...records].sort((a, b) => b.score - a.score).slice(0, limit);
+/** `top`: the highest-scoring records, best first; `reported`: how many records there were in all. */
+export function renderTopRecords(top: DetectionRecord[], anomalies: number, reported: number): string {
+  if (top.length === 0) return '';
   const rows = top.map((r) => [
     String(r.row), r.score.toFixed(3), r.severity, r.confidence.toFixed(3), r.label ?? '',
     r.topFeatures.map((f) => `${f.feature}=${f.value} (${Math.round(f.share * 100)}%)`).join(', '),
@@ -49,7 +49,8 @@ export function renderTopRecords(records: DetectionRecord[], limit = 20): string
   const head = ['row', 'score', 'severity', 'confidence', 'label', 'top features (share of distance)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
-  return [`\nTop ${top.length} of ${int(records.length)} reported records by score:`, line(head), ...rows.map(line)].join('\n') + '\n';
+  const of = reported === anomalies ? `${int(anomalies)} anomalies` : `${int(reported)} records`;
+  return [`\nTop ${top.length} of ${of} by score:`, line(head), ...rows.map(line)].join('\n') + '\n';
 }
 
 function fmt(x: number): string {

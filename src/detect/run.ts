@@ -20,6 +20,8 @@ export interface RunOptions {
   onRecord?: (record: DetectionRecord) => void;
   /** Called after each batch with the rows done so far. */
   onProgress?: (rows: number) => void;
+  /** Awaited after each batch: lets a slow consumer of onRecord hold the reading back. */
+  afterBatch?: () => Promise<void>;
   /** Include the downsampled ROC curve in metrics (for charts). */
   rocCurve?: boolean;
 }
@@ -93,6 +95,7 @@ export async function runDetection(detector: Detector, input: CsvInput, opts: Ru
     builder.setFormat(batch.layout.format);
     builder.add(detector.scoreBatch(batch));
     opts.onProgress?.(builder.rowCount);
+    if (opts.afterBatch) await opts.afterBatch();
   }
   return builder.finish();
 }

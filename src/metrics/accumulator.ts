@@ -1,6 +1,8 @@
 import { attackCategory } from './categories.ts';
 import { type Confusion, rates } from './confusion.ts';
-import { prAuc, rocAuc, rocCurve } from './curves.ts';
+import { prAucFromRanking, rocAucFromRanking, rocCurveFromRanking } from './curves.ts';
+import { rank } from './ranking.ts';
+import { ScoreHistogram } from './score-histogram.ts';
 
 export type ReportedCategory = 'dos' | 'probe' | 'r2l' | 'u2r' | 'unknown';
 
@@ -29,6 +31,11 @@ export interface Metrics {
 export interface AccumulatorOptions {
   /** Max points of the ROC curve in finish(); 0 leaves `roc` out. Default 256. */
   rocPoints?: number;
+  /**
+   * Rows whose scores are kept exactly (5 bytes each); past it, scores go into
+   * a constant-size histogram (see score-histogram.ts). Default 8,000,000.
+   */
+  exactRows?: number;
 }
 
 const CATEGORIES: readonly ReportedCategory[] = ['dos', 'probe', 'r2l', 'u2r', 'unknown'];
@@ -48,9 +55,18 @@ export class MetricsAccumulator {
   private readonly total = new Float64Array(CATEGORIES.length);
   private readonly detected = new Float64Array(CATEGORIES.length);
   private readonly rocPoints: number;
+  private readonly exactRows: number;
+  /** Set once the exact arrays would outgrow exactRows. */
+  private histogram: ScoreHistogram | null = null;
 
   constructor(options: AccumulatorOptions = {}) {
     this.rocPoints = options.rocPoints ?? 256;
+    this.exactRows = options.exactRows ?? 8_000_000;
+  }
+
+  /** Whether the AUCs will be exact (false once past exactRows). */
+  get exact(): boolean {
+    return this.histogram === null;
   }
 
   /** Rows seen so far. */
@@ -64,8 +80,12 @@ export class MetricsAccumulator {
     if (flags.length !== len || labels.length !== len) {
       throw new RangeError(`batch lengths differ: scores ${len}, flags ${flags.length}, labels ${labels.length}`);
     }
-    this.reserve(this.n + len);
-    this.scores.set(scores, this.n);
+    if (!this.histogram && this.n + len > this.exactRows) this.toHistogram();
+    const histogram = this.histogram;
+    if (!histogram) {
+      this.reserve(this.n + len);
+      this.scores.set(scores, this.n);
+    }
     const truth = this.truth;
     let prevLabel = '';
     let prevCat = -1; // index into CATEGORIES, -1 for normal; cached since labels repeat in runs
@@ -78,7 +98,8 @@ export class MetricsAccumulator {
       }
       const attack = prevCat >= 0;
       const flagged = flags[i] !== 0;
-      truth[this.n + i] = attack ? 1 : 0;
+      if (histogram) histogram.add(scores[i], attack);
+      else truth[this.n + i] = attack ? 1 : 0;
       if (attack) {
         this.total[prevCat]++;
         if (flagged) { this.detected[prevCat]++; this.tp++; } else this.fn++;
@@ -90,8 +111,7 @@ export class MetricsAccumulator {
 
   finish(): Metrics {
     const confusion: Confusion = { tp: this.tp, fp: this.fp, tn: this.tn, fn: this.fn };
-    const scores = this.scores.subarray(0, this.n);
-    const truth = this.truth.subarray(0, this.n);
+    const ranking = this.histogram ? this.histogram.ranking() : rank(this.scores.subarray(0, this.n), this.truth.subarray(0, this.n));
     const byCategory = {} as Record<ReportedCategory, CategoryStats>;
     CATEGORIES.forEach((c, i) => {
       const total = this.total[i], detected = this.detected[i];
@@ -99,16 +119,24 @@ export class MetricsAccumulator {
     });
     const metrics: Metrics = {
       ...rates(confusion),
-      rocAuc: rocAuc(scores, truth),
-      prAuc: prAuc(scores, truth),
+      rocAuc: rocAucFromRanking(ranking),
+      prAuc: prAucFromRanking(ranking),
       confusion,
       byCategory,
     };
     if (this.rocPoints > 0) {
-      const { fpr, tpr } = rocCurve(scores, truth, this.rocPoints);
+      const { fpr, tpr } = rocCurveFromRanking(ranking, this.rocPoints);
       metrics.roc = { fpr, tpr };
     }
     return metrics;
+  }
+
+  private toHistogram(): void {
+    const h = new ScoreHistogram();
+    for (let i = 0; i < this.n; i++) h.add(this.scores[i], this.truth[i] === 1);
+    this.histogram = h;
+    this.scores = new Float32Array(0);
+    this.truth = new Uint8Array(0);
   }
 
   private reserve(size: number): void {

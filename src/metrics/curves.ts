@@ -1,4 +1,4 @@
-import { rank } from './ranking.ts';
+import { rank, type Ranking } from './ranking.ts';
 
 /**
  * Exact ROC AUC: trapezoid over the ROC points of each distinct score, which equals
@@ -6,7 +6,11 @@ import { rank } from './ranking.ts';
  * Returns NaN when truth contains only one class (the AUC is undefined there).
  */
 export function rocAuc(scores: ArrayLike<number>, truth: Uint8Array): number {
-  const r = rank(scores, truth);
+  return rocAucFromRanking(rank(scores, truth));
+}
+
+/** rocAuc from scores already grouped and counted (see ranking.ts). */
+export function rocAucFromRanking(r: Ranking): number {
   if (r.pos === 0 || r.neg === 0) return NaN;
   let area = 0, t0 = 0, f0 = 0;
   for (let k = 0; k < r.scores.length; k++) {
@@ -24,7 +28,11 @@ export function rocAuc(scores: ArrayLike<number>, truth: Uint8Array): number {
  * Like scikit-learn, returns 0 when there are no positives.
  */
 export function prAuc(scores: ArrayLike<number>, truth: Uint8Array): number {
-  const r = rank(scores, truth);
+  return prAucFromRanking(rank(scores, truth));
+}
+
+/** prAuc from scores already grouped and counted (see ranking.ts). */
+export function prAucFromRanking(r: Ranking): number {
   if (r.pos === 0) return 0;
   let ap = 0, t0 = 0;
   for (let k = 0; k < r.scores.length; k++) {
@@ -49,7 +57,10 @@ export interface RocCurve {
  * the curve is undefined and the diagonal is returned so plots still draw.
  */
 export function rocCurve(scores: ArrayLike<number>, truth: Uint8Array, maxPoints = 256): RocCurve {
-  const r = rank(scores, truth);
+  return rocCurveFromRanking(rank(scores, truth), maxPoints);
+}
+
+export function rocCurveFromRanking(r: Ranking, maxPoints = 256): RocCurve {
   const lowest = r.scores.length > 0 ? r.scores[r.scores.length - 1] : 0;
   if (r.pos === 0 || r.neg === 0) {
     return { fpr: [0, 1], tpr: [0, 1], thresholds: [Infinity, lowest] };

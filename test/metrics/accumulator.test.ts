@@ -73,3 +73,34 @@ describe('MetricsAccumulator', () => {
     expect(() => acc.add(new Float32Array(2), new Uint8Array(2), ['normal'])).toThrow(RangeError);
   });
 });
+
+describe('MetricsAccumulator past exactRows', () => {
+  it('switches to a constant-size histogram whose AUCs match the exact ones closely', () => {
+    const rnd = mulberry32(77);
+    const n = 20000;
+    const scores = new Float32Array(n);
+    const labels: string[] = [];
+    const flags = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const attack = rnd() < 0.4;
+      scores[i] = Math.exp((attack ? 1.2 : 0) + rnd() * 2 - 1);
+      labels.push(attack ? 'neptune' : 'normal');
+      flags[i] = scores[i] > 2 ? 1 : 0;
+    }
+    const exact = new MetricsAccumulator();
+    const approx = new MetricsAccumulator({ exactRows: 3000 });
+    for (let s = 0; s < n; s += 2500) {
+      exact.add(scores.subarray(s, s + 2500), flags.subarray(s, s + 2500), labels.slice(s, s + 2500));
+      approx.add(scores.subarray(s, s + 2500), flags.subarray(s, s + 2500), labels.slice(s, s + 2500));
+    }
+    expect(exact.exact).toBe(true);
+    expect(approx.exact).toBe(false);
+    const a = exact.finish();
+    const b = approx.finish();
+    expect(b.confusion).toEqual(a.confusion);
+    expect(b.f1).toBe(a.f1);
+    expect(Math.abs(b.rocAuc - a.rocAuc)).toBeLessThan(1e-4);
+    expect(Math.abs(b.prAuc - a.prAuc)).toBeLessThan(1e-3);
+    expect(b.roc!.fpr.length).toBeGreaterThan(10);
+  });
+});
