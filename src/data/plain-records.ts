@@ -8,7 +8,7 @@
 // line may end in LF or CRLF independently: csv-parse fixes the line ending from
 // the first line and would fuse the lines of a file that mixes them.
 
-import type { InputError } from './errors.ts';
+import { InputError } from './errors.ts';
 
 /** What the reader needs from a tokenizer: text in, records with their lines out. */
 export interface RecordSource {
@@ -32,11 +32,20 @@ export class PlainRecords implements RecordSource {
   async write(text: string): Promise<void> {
     if (this.fallback) return this.fallback.write(text);
     const data = this.carry + text;
-    const stop = firstSpecial(data);
-    const end = stop < 0 ? data.lastIndexOf('\n') + 1 : data.lastIndexOf('\n', stop) + 1;
+    // The carry holds no newline and nothing special but maybe a final CR, so
+    // only the new text is scanned (a line without end stays linear, not quadratic).
+    const from = Math.max(0, this.carry.length - 1);
+    const stop = firstSpecial(data, from);
+    const lastNl = text.lastIndexOf('\n');
+    const end = stop < 0 ? (lastNl < 0 ? 0 : this.carry.length + lastNl + 1) : data.lastIndexOf('\n', stop) + 1;
     this.split(data, end);
     if (stop < 0) {
       this.carry = data.slice(end);
+      if (this.carry.length > MAX_LINE) {
+        throw new InputError(`the line is longer than ${MAX_LINE >> 20} MiB without a line break; KDD records are a few hundred bytes`, {
+          source: this.source, line: this.line + 1, kind: 'syntax',
+        });
+      }
     } else {
       this.carry = '';
       this.fallback = this.general(this.line);
@@ -47,7 +56,8 @@ export class PlainRecords implements RecordSource {
   async end(): Promise<void> {
     if (this.fallback) return this.fallback.end();
     if (this.carry !== '') {
-      this.addLine(this.carry);
+      // A CR at the very end of the input ends the last line, as in csv-parse.
+      this.addLine(this.carry.endsWith('\r') ? this.carry.slice(0, -1) : this.carry);
       this.carry = '';
     }
   }
@@ -83,7 +93,7 @@ export class PlainRecords implements RecordSource {
     const record = text.split(',');
     for (let i = 0; i < record.length; i++) {
       const f = record[i];
-      if (f.length > 0 && (isSpace(f.charCodeAt(0)) || isSpace(f.charCodeAt(f.length - 1)))) record[i] = f.trim();
+      if (f.length > 0 && (maybeSpace(f.charCodeAt(0)) || maybeSpace(f.charCodeAt(f.length - 1)))) record[i] = f.trim();
     }
     if (record.length === 1 && record[0] === '') return; // whitespace only: skipped, as csv-parse does
     this.fields.push(record);
@@ -91,10 +101,13 @@ export class PlainRecords implements RecordSource {
   }
 }
 
-/** Index of the first character the plain path does not handle: a quote or a lone CR. */
-function firstSpecial(s: string): number {
-  const quote = s.indexOf('"');
-  let cr = s.indexOf('\r');
+/** Longest line the plain path buffers (csv-parse gets the same max_record_size). */
+export const MAX_LINE = 1 << 20;
+
+/** Index of the first character from `from` on that the plain path does not handle: a quote or a lone CR. */
+function firstSpecial(s: string, from: number): number {
+  const quote = s.indexOf('"', from);
+  let cr = s.indexOf('\r', from);
   while (cr >= 0 && s.charCodeAt(cr + 1) === 10) cr = s.indexOf('\r', cr + 1);
   // A CR at the very end may be the first half of a CRLF split across chunks.
   if (cr === s.length - 1) cr = -1;
@@ -102,6 +115,7 @@ function firstSpecial(s: string): number {
   return cr < 0 ? quote : Math.min(quote, cr);
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 160 || c === 0xfeff;
+/** Cheap pre-check before String.prototype.trim (ASCII controls and space, NBSP, the Unicode spaces). */
+function maybeSpace(c: number): boolean {
+  return c <= 32 || c === 160 || c >= 0x1680;
 }

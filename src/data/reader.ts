@@ -5,7 +5,7 @@ import { BatchBuilder, concatBatches, parseNumeric, type RecordBatch } from './b
 import { DEFAULT_HINT, InputError, quoteValue } from './errors.ts';
 import { describeColumns, detectLayout, type InputLayout } from './format.ts';
 import { CATEGORICAL_FEATURES, CATEGORICAL_FEATURE_INDEX, FEATURE_NAMES, NUMERIC_FEATURE_INDEX, normalizeLabel } from './schema.ts';
-import { PlainRecords, type RecordSource } from './plain-records.ts';
+import { MAX_LINE, PlainRecords, type RecordSource } from './plain-records.ts';
 import { textChunks, type CsvInput } from './text.ts';
 
 export type { CsvInput } from './text.ts';
@@ -184,6 +184,7 @@ export class CsvRecords implements RecordSource {
   /** `lineOffset`: physical lines before the first one this parser sees. */
   constructor(private readonly source: string | undefined, private readonly lineOffset = 0) {
     this.parser = parse({
+      max_record_size: MAX_LINE,
       trim: true,
       skip_empty_lines: true,
       relax_column_count: true, // column counts are checked against the layout, with better messages
@@ -261,6 +262,9 @@ export class CsvRecords implements RecordSource {
       case 'CSV_INVALID_CLOSING_QUOTE':
       case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
         problem = 'unexpected text after a closing quote (")';
+        break;
+      case 'CSV_MAX_RECORD_SIZE':
+        problem = `a record is longer than ${MAX_LINE >> 20} MiB; KDD records are a few hundred bytes`;
         break;
       default:
         problem = 'the CSV structure is malformed here';

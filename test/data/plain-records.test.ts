@@ -41,10 +41,20 @@ describe('the plain-CSV fast path', () => {
     expect(out).toEqual({ fields: [['a', 'b'], ['c', 'd'], ['e', 'f']], lines: [1, 2, 3], error: null });
   });
 
-  it('hands a lone carriage return over to csv-parse', async () => {
-    const out = await tokenize(plain(), 'a,b,c\n1,2\r3,4\n', 4);
-    expect(out.fields[0]).toEqual(['a', 'b', 'c']);
-    expect(out.fields.flat().join(',')).toContain('3');
+  it('hands a lone carriage return over to csv-parse, which reads the rest', async () => {
+    const expected = await tokenize(new CsvRecords('t.csv', 1), '1,2\r3,4\n', 100);
+    const out = await tokenize(plain(), 'a,b,c\n1,2\r3,4\n', 100);
+    expect(out).toEqual({ fields: [['a', 'b', 'c'], ...expected.fields], lines: [1, ...expected.lines], error: expected.error });
+  });
+
+  it('trims Unicode spaces and ends the input on a final CR, as csv-parse does', async () => {
+    const text = 'a,\u3000b\u2003,c\r\n1,2,3\r';
+    expect(await tokenize(plain(), text, 5)).toEqual(await tokenize(general(), text, text.length));
+  });
+
+  it('refuses a line longer than 1 MiB, naming it', async () => {
+    const text = 'a,b\n' + 'x'.repeat(3 << 20);
+    await expect(tokenize(plain(), text, 1 << 16)).rejects.toThrow(/t\.csv:2: the line is longer than 1 MiB/);
   });
 
   it('keeps line numbers in errors after the hand-over', async () => {
