@@ -5,7 +5,7 @@
 // padding adds nothing to a dot product or a distance. Centroid matrices have
 // room for `roundUp4(k)` rows; rows past k are ignored through +Inf norms.
 
-import { allocZeroed } from './memory';
+import { allocZeroed, free } from './memory';
 
 @inline export function roundUp4(x: i32): i32 {
   return (x + 3) & ~3;
@@ -98,8 +98,8 @@ export function nearest(X: usize, n: i32, dp: i32, C: usize, k: i32, labels: usi
   centroidNorms(C, k, dp, cn);
   rowNorms(X, n, dp, xn);
   const inertia = assignRows(X, n, dp, C, k, cn, xn, labels, dists, 0, 0);
-  heap.free(cn);
-  heap.free(xn);
+  free(cn);
+  free(xn);
   return inertia;
 }
 
@@ -287,8 +287,8 @@ export function meanColumnVariance(X: usize, n: i32, dp: i32, d: i32): f64 {
     const mean = load<f64>(sums + (<usize>t << 3)) / <f64>n;
     total += load<f64>(sq + (<usize>t << 3)) / <f64>n - mean * mean;
   }
-  heap.free(sums);
-  heap.free(sq);
+  free(sums);
+  free(sq);
   return total / <f64>d;
 }
 

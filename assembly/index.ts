@@ -1,6 +1,6 @@
 // The Anomalyze compute core: one WebAssembly module, driven by src/engine.
 
-export { alloc, free } from './memory';
+export { alloc, free, liveBlocks } from './memory';
 export { seedRandom, nextBelow as randomBelow } from './rng';
 export { nearest, distances, inertiaOf, meanColumnVariance, gatherColumns, columnShares } from './distance';
 export { kmeansPlusPlus } from './kmeanspp';

@@ -4,7 +4,7 @@
 // rows (the data is read twice per step, not once per candidate).
 
 import { sqDist } from './distance';
-import { allocZeroed } from './memory';
+import { allocZeroed, free } from './memory';
 import { nextBelow, nextFloat } from './rng';
 
 const MAX_TRIALS = 64;
@@ -60,10 +60,10 @@ export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, tria
     }
     potential = load<f64>(pots + (<usize>best << 3));
   }
-  heap.free(closest);
-  heap.free(cumulative);
-  heap.free(ids);
-  heap.free(pots);
+  free(closest);
+  free(cumulative);
+  free(ids);
+  free(pots);
 }
 
 /** First index whose cumulative weight exceeds `value` (numpy's searchsorted, clipped). */

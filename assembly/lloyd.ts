@@ -3,7 +3,7 @@
 // (scikit-learn's tol × mean column variance) or the labels stop changing.
 
 import { assignRows, centroidNorms, nearest, roundUp4, rowNorms } from './distance';
-import { allocZeroed } from './memory';
+import { allocZeroed, free } from './memory';
 
 let lastInertiaValue: f64 = 0;
 
@@ -56,12 +56,12 @@ export function lloyd(
   }
   if (!settled) inertia = nearest(X, n, dp, C, k, labels, dists);
   lastInertiaValue = inertia;
-  heap.free(previous);
-  heap.free(partial);
-  heap.free(sums);
-  heap.free(counts);
-  heap.free(cn);
-  heap.free(xn);
+  free(previous);
+  free(partial);
+  free(sums);
+  free(counts);
+  free(cn);
+  free(xn);
   return iterations;
 }
 

@@ -3,9 +3,12 @@
 // learning rate of (batch count) / (total count seen so far), so it settles as
 // its per-centre count grows. Early stop on centre shift (tol) or when the
 // smoothed batch inertia stops improving; rarely-hit centres are re-seeded.
+// One deliberate difference: rarely-hit centres are checked every 10·k batches
+// (scikit-learn: every 10·k samples, i.e. every step at our batch sizes), so a
+// centre gets time to gather counts before it can be moved again.
 
 import { nearest } from './distance';
-import { allocZeroed } from './memory';
+import { allocZeroed, free } from './memory';
 import { nextBelow } from './rng';
 
 /** Runs up to `maxSteps` mini-batch steps in place on C; returns the steps run. */
@@ -75,8 +78,8 @@ export function miniBatch(
     if (ewa < ewaMin) { ewaMin = ewa; noImprovement = 0; }
     else if (++noImprovement >= maxNoImprovement) break;
   }
-  heap.free(batch); heap.free(labels); heap.free(dists);
-  heap.free(counts); heap.free(batchCounts); heap.free(sums);
+  free(batch); free(labels); free(dists);
+  free(counts); free(batchCounts); free(sums);
   return steps;
 }
 

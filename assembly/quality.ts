@@ -1,7 +1,7 @@
 // Clustering-quality scores used to weight ensemble members.
 
 import { sqDist } from './distance';
-import { allocZeroed } from './memory';
+import { allocZeroed, free } from './memory';
 import { nextBelow } from './rng';
 
 /**
@@ -61,9 +61,9 @@ export function silhouette(X: usize, n: i32, dp: i32, labels: usize, k: i32, sam
     const denom = Math.max(a, b);
     if (denom > 0) total += (b - a) / denom;
   }
-  heap.free(order);
-  heap.free(clusterSize);
-  heap.free(sums);
+  free(order);
+  free(clusterSize);
+  free(sums);
   return m > 0 ? total / <f64>m : 0;
 }
 
@@ -113,9 +113,9 @@ export function calinskiHarabasz(X: usize, n: i32, dp: i32, d: i32, labels: usiz
       within += diff * diff;
     }
   }
-  heap.free(means);
-  heap.free(sizes);
-  heap.free(grand);
+  free(means);
+  free(sizes);
+  free(grand);
   if (within == 0) return 1;
   return (between * <f64>(n - k)) / (within * <f64>(k - 1));
 }

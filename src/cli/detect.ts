@@ -11,7 +11,7 @@ import { loadEngine } from '../engine/node.ts';
 import { ModelError } from '../model/format.ts';
 import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
 import { fail, openInput } from './io.ts';
-import { openOutput, openSpool } from './output.ts';
+import { openOutput, openSpool, OutputError } from './output.ts';
 import { progressBar } from './progress.ts';
 import { CSV_HEADER, csvLine } from './record-formats.ts';
 import { renderSummary, renderTopRecords } from './render.ts';
@@ -119,7 +119,7 @@ class TopRecords {
 }
 
 main().catch((err) => {
-  if (err instanceof InputError || err instanceof ModelError) fail(err.message);
+  if (err instanceof InputError || err instanceof ModelError || err instanceof OutputError) fail(err.message);
   process.stderr.write(`internal error: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

@@ -19,9 +19,39 @@ export interface Output {
   abort(): Promise<void>;
 }
 
-function drained(stream: Writable): Promise<void> {
-  return stream.writableNeedDrain ? new Promise((resolve) => stream.once('drain', () => resolve())) : Promise.resolve();
+/** A file that cannot be written (a missing directory, no permission, a full disk). */
+export class OutputError extends Error {
+  override name = 'OutputError';
 }
+
+function drained(stream: Writable): Promise<void> {
+  if (stream.destroyed) return Promise.reject(stream.errored ?? new Error('the output was closed'));
+  if (!stream.writableNeedDrain) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const done = () => { stream.off('error', failed); resolve(); };
+    const failed = (err: Error) => { stream.off('drain', done); reject(err); };
+    stream.once('drain', done);
+    stream.once('error', failed);
+  });
+}
+
+/** Opens a file for writing, or fails with an OutputError naming `what` and why. */
+async function openFile(path: string, what: string): Promise<WriteStream> {
+  const stream = createWriteStream(path);
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new OutputError(`cannot write ${what}: ${err.code === 'ENOENT' ? 'its directory does not exist' : err.message}`)));
+  });
+  stream.on('error', () => {}); // later errors surface through drain(), end() and copyFrom()
+  return stream;
+}
+
+// Output piped into a command that stops reading (| head) ends the run quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 function ended(stream: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => stream.end((err?: Error | null) => (err ? reject(err) : resolve())));
@@ -43,7 +73,7 @@ export async function openOutput(path: string | undefined): Promise<Output> {
     };
   }
   const tmp = `${path}.tmp-${process.pid}`;
-  const stream = createWriteStream(tmp);
+  const stream = await openFile(tmp, path);
   return {
     write: (s) => { stream.write(s); },
     drain: () => drained(stream),
@@ -57,7 +87,7 @@ export async function openOutput(path: string | undefined): Promise<Output> {
 export async function openSpool(): Promise<{ path: string; write(s: string): void; drain(): Promise<void>; close(): Promise<void>; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'anomalyze-'));
   const path = join(dir, 'records.json');
-  const stream = createWriteStream(path);
+  const stream = await openFile(path, `the temporary file ${path}`);
   return {
     path,
     write: (s) => { stream.write(s); },

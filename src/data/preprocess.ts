@@ -40,6 +40,9 @@ export interface TransformResult {
 
 const NUM = NUMERIC_FEATURES.length;
 
+/** Standardised values are clamped to ±MAX_Z (a million standard deviations). */
+export const MAX_Z = 1e6;
+
 export class Preprocessor {
   readonly state: PreprocessorState;
   private readonly logMask: Uint8Array; // per numeric feature
@@ -166,7 +169,11 @@ export class Preprocessor {
     for (let i = 0; i < n; i++) {
       const o = i * dim;
       const b = i * NUM;
-      for (let j = 0; j < NUM; j++) matrix[o + j] = (logValue(x[b + j], logMask[j]) - mean[j]) / scale[j];
+      for (let j = 0; j < NUM; j++) {
+        const z = (logValue(x[b + j], logMask[j]) - mean[j]) / scale[j];
+        // An absurd value (a rate of 1e38) must stay finite in float32: clamped, it is simply very anomalous.
+        matrix[o + j] = z > MAX_Z ? MAX_Z : z < -MAX_Z ? -MAX_Z : z;
+      }
       for (let j = NUM; j < dim; j++) matrix[o + j] = zero[j];
       let rowUnknown = false;
       for (let c = 0; c < 3; c++) {

@@ -8,6 +8,7 @@ export interface CoreExports {
   memory: WebAssembly.Memory;
   alloc(bytes: number): number;
   free(ptr: number): void;
+  liveBlocks(): number;
   seedRandom(seed: number): void;
   randomBelow(bound: number): number;
   nearest(X: number, n: number, dp: number, C: number, k: number, labels: number, dists: number): number;

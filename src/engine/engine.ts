@@ -14,8 +14,13 @@ export class Engine {
     return new Engine(loadCoreSync(source));
   }
 
-  /** Bytes currently reserved by the module's linear memory (for leak checks). */
+  /** Bytes currently reserved by the module's linear memory. */
   get memoryBytes(): number {
     return this.core.memory.buffer.byteLength;
+  }
+
+  /** Blocks allocated in the module and not yet freed (for leak checks). */
+  get liveBlocks(): number {
+    return this.core.liveBlocks();
   }
 }

@@ -46,7 +46,10 @@ export class KMeans extends CentroidModel {
       let best: { inertia: number; centroids: Float32Array; nIter: number } = { inertia: Infinity, centroids: new Float32Array(0), nIter: 0 };
       const runs = init ? 1 : nInit;
       for (let run = 0; run < runs; run++) {
-        if (init) ws.f32(c, k * dp).set(ws.f32(ws.centroidsIn(init, k, X.cols), k * dp));
+        if (init) {
+          const start = ws.centroidsIn(init, k, X.cols); // may grow memory: take views after it
+          ws.f32(c, k * dp).set(ws.f32(start, k * dp));
+        }
         else core.kmeansPlusPlus(x, n, dp, k, c, 0);
         const nIter = core.lloyd(x, n, dp, c, k, maxIter, tolAbs, labels, dists);
         const inertia = core.lastInertia();

@@ -34,6 +34,12 @@ export class MiniBatchKMeans extends CentroidModel {
     if (!Number.isInteger(this.params.batchSize) || this.params.batchSize < 1) {
       throw new RangeError(`batchSize must be a positive integer, got ${this.params.batchSize}`);
     }
+    if (!Number.isInteger(this.params.maxNoImprovement) || this.params.maxNoImprovement < 1) {
+      throw new RangeError(`maxNoImprovement must be a positive integer, got ${this.params.maxNoImprovement}`);
+    }
+    if (!(this.params.reassignmentRatio >= 0 && this.params.reassignmentRatio <= 1)) {
+      throw new RangeError(`reassignmentRatio must be in [0, 1], got ${this.params.reassignmentRatio}`);
+    }
   }
 
   fit(X: Matrix): this {

@@ -86,7 +86,12 @@ export async function decodeModel(engine: Engine, read: FileReader, where = 'mod
   const expected = parseChecksums(new TextDecoder().decode(sums), where);
   const contents = new Map<string, Uint8Array>();
   for (const [name, digest] of expected) {
-    const bytes = await read(name);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = await read(name);
+    } catch (err) {
+      throw new ModelError(`${where}/${name} cannot be read: ${(err as Error).message}`);
+    }
     if (!bytes) throw new ModelError(`${where}/${name} is missing (listed in ${CHECKSUMS})`);
     const actual = await sha256Hex(bytes);
     if (actual !== digest) {
@@ -110,6 +115,9 @@ export async function decodeModel(engine: Engine, read: FileReader, where = 'mod
     throw new ModelError(`${where}/${MANIFEST}: invalid preprocessing: ${(err as Error).message}`);
   }
   const dim = m.ensemble.dim;
+  if (dim !== preprocessor.dim) {
+    throw new ModelError(`${where}/${MANIFEST}: ensemble.dim is ${dim} but the preprocessing produces ${preprocessor.dim} columns`);
+  }
   const members: EnsembleMember[] = m.ensemble.members.map((mm, i) => {
     const bytes = contents.get(mm.centroids);
     if (!bytes) throw new ModelError(`${where}/${MANIFEST}: member ${i} names ${mm.centroids}, which ${CHECKSUMS} does not list`);
@@ -134,7 +142,8 @@ function parseChecksums(text: string, where: string): Map<string, string> {
   const out = new Map<string, string>();
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
-    const match = /^([0-9a-f]{64}) [ *]([\w.+-]+)$/.exec(line);
+    // Plain file names in the model directory only: no paths, no dot files.
+    const match = /^([0-9a-f]{64}) [ *]([\w+-][\w.+-]*)$/.exec(line);
     if (!match) throw new ModelError(`${where}/${CHECKSUMS}:${i + 1}: expected "<sha256>  <file>", got ${JSON.stringify(line.slice(0, 80))}`);
     out.set(match[2], match[1]);
   });
@@ -168,6 +177,15 @@ function validateManifest(m: Manifest, where: string): Manifest {
     fail('scoring.severityCuts must be three increasing multiples of the threshold above 1');
   }
   if (!(s.calibrationSlope > 0) || !Number.isFinite(s.calibrationSlope)) fail('scoring.calibrationSlope must be a positive number');
+  const t = m.training;
+  if (t !== null) {
+    if (typeof t !== 'object' || typeof t.source !== 'string' || !Number.isInteger(t.rows) || typeof t.metrics !== 'object' || t.metrics === null) {
+      fail('training must be null or describe the training run (source, rows, metrics)');
+    }
+    for (const k of ['accuracy', 'precision', 'recall', 'f1', 'fpr', 'objectiveF1'] as const) {
+      if (typeof t.metrics[k] !== 'number') fail(`training.metrics.${k} must be a number`);
+    }
+  }
   return m;
 }
 

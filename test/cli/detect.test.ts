@@ -84,6 +84,11 @@ describe('npm run detect on bad input exits 2 with a one-line message naming the
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/nope\.csv: no such file/);
   });
+  it('an --out path in a missing directory', async () => {
+    const r = await runCli(DETECT, [samplePath, '--out', join(dir, 'missing', 'x.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write .*missing\/x\.json: its directory does not exist/);
+  });
   it('a bad option', async () => {
     const r = await runCli(DETECT, [samplePath, '--format', 'xml']);
     expect(r.code).toBe(2);

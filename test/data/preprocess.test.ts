@@ -141,3 +141,18 @@ describe('Preprocessor', () => {
     expect(() => Preprocessor.fit(b, new Uint8Array(5))).toThrow(/5 entries but the batch has 6 rows/);
   });
 });
+
+describe('absurd values', () => {
+  it('stay finite after preprocessing (clamped to ±MAX_Z)', async () => {
+    const { Preprocessor, MAX_Z } = await import('../../src/data/preprocess.ts');
+    const { batchFromRecords } = await import('../../src/data/batch.ts');
+    const { FEATURE_NAMES } = await import('../../src/data/schema.ts');
+    const row = (rate: number) => FEATURE_NAMES.map((f) => (f === 'protocol_type' ? 'tcp' : f === 'service' ? 'http' : f === 'flag' ? 'SF' : f === 'serror_rate' ? rate : 0));
+    const train = batchFromRecords([row(0), row(1), row(0.5)]);
+    const pp = Preprocessor.fit(train, null);
+    const out = pp.transform(batchFromRecords([row(1e38), row(-1e38)])).matrix;
+    expect(out.every(Number.isFinite)).toBe(true);
+    expect(Math.max(...out)).toBe(MAX_Z);
+    expect(Math.min(...out)).toBe(-MAX_Z);
+  });
+});

@@ -33,7 +33,9 @@ describe('MiniBatchKMeans', () => {
     expect(mb.state.kind).toBe('minibatch');
   });
 
-  it('rejects a bad batch size', () => {
+  it('rejects bad parameters', () => {
     expect(() => new MiniBatchKMeans(engine, { nClusters: 2, batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => new MiniBatchKMeans(engine, { nClusters: 2, reassignmentRatio: 1.5 })).toThrow(/reassignmentRatio must be in \[0, 1\]/);
+    expect(() => new MiniBatchKMeans(engine, { nClusters: 2, maxNoImprovement: 0 })).toThrow(/maxNoImprovement/);
   });
 });

@@ -7,9 +7,11 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface CliResult { code: number; stdout: string; stderr: string }
 
+/** TypeScript sources run through tsx; a built .mjs bundle runs on plain node, as npm run detect does. */
 export function runCli(script: string, args: string[], input?: string | Buffer): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    const runner = script.endsWith('.mjs') ? ['--no-liftoff', '--max-semi-space-size=4'] : ['--import', 'tsx'];
+    const child = spawn(process.execPath, [...runner, script, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d) => out.push(d));

@@ -88,5 +88,16 @@ describe('model files', () => {
     await expect(decodeModel(engine, reader(await edit((m) => { m.ensemble.members[0].weight = 0.9; })))).rejects.toThrow(/weights sum to/);
     await expect(decodeModel(engine, reader(await edit((m) => { m.ensemble.members[0].k += 1; })))).rejects.toThrow(/bytes; member 0 needs/);
     await expect(decodeModel(engine, reader(await edit((m) => { m.features[0] = 'x'; })))).rejects.toThrow(/features do not match/);
+    await expect(decodeModel(engine, reader(await edit((m) => { m.ensemble.dim += 1; })))).rejects.toThrow(/ensemble\.dim is \d+ but the preprocessing produces/);
+    await expect(decodeModel(engine, reader(await edit((m) => { m.training = { rows: 'many' }; })))).rejects.toThrow(/training must be null or describe/);
+  });
+
+  it('accept only plain file names in SHA256SUMS and report unreadable files as model errors', async () => {
+    const sums = new TextDecoder().decode(files.get(CHECKSUMS)).replace('member-0.f32', '..');
+    const bad = new Map(files);
+    bad.set(CHECKSUMS, new TextEncoder().encode(sums));
+    await expect(decodeModel(engine, reader(bad))).rejects.toThrow(/expected "<sha256>  <file>"/);
+    const failing = (name: string) => { if (name === 'member-2.f32') throw new Error('EISDIR'); return files.get(name); };
+    await expect(decodeModel(engine, failing, 'm')).rejects.toThrow(/m\/member-2\.f32 cannot be read: EISDIR/);
   });
 });
