@@ -26,6 +26,11 @@ export interface RunOptions {
   rocCurve?: boolean;
 }
 
+/** Distinct unseen categorical values listed per feature in a summary. */
+export const MAX_UNKNOWN_VALUES = 100;
+/** The key that sums the unseen values beyond MAX_UNKNOWN_VALUES. */
+export const OTHER_VALUES = '(other values)';
+
 /** Accumulates scored batches into a report; usable with any batch source. */
 export class ReportBuilder {
   private rows = 0;
@@ -62,7 +67,11 @@ export class ReportBuilder {
     this.unknownRows += scored.unknown;
     for (const [feature, values] of Object.entries(scored.unknownValues)) {
       const into = (this.unknownValues[feature] ??= Object.create(null) as Record<string, number>);
-      for (const [v, c] of Object.entries(values)) into[v] = (into[v] ?? 0) + c;
+      for (const [v, c] of Object.entries(values)) {
+        // At most MAX_UNKNOWN_VALUES distinct values per feature are listed; the rest are summed.
+        const key = v in into || Object.keys(into).length < MAX_UNKNOWN_VALUES ? v : OTHER_VALUES;
+        into[key] = (into[key] ?? 0) + c;
+      }
     }
   }
 

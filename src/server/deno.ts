@@ -1,5 +1,5 @@
-// Deno entry: `npx deno run --allow-net --allow-read --allow-env src/server/deno.ts`
-// (or `deno task start`, see deno.json). PORT, HOST, ANOMALYZE_MODEL and the
+// Deno entry: `npm run start:deno` (which builds first), or
+// `npx deno run --allow-net --allow-read --allow-env src/server/deno.ts`. PORT, HOST, ANOMALYZE_MODEL and the
 // ANOMALYZE_* options in config.ts work as with `npm start`.
 
 import type { MiddlewareHandler } from 'hono';

@@ -58,10 +58,15 @@ export async function detect(c: Context, query: DetectQuery, s: DetectSettings):
       input = { kind: 'csv', chunks: file.content, source: file.filename ?? 'file' };
     } else input = { kind: 'csv', chunks: body, source: 'request body' };
 
+    // The deadline also covers scoring: it is checked after every batch.
+    const inTime = (onBatch: () => void) => () => {
+      if (time.signal?.aborted) throw time.signal.reason;
+      onBatch();
+    };
     const job: Job = (onRecord, gate, onBatch) =>
       input.kind === 'csv'
-        ? runDetection(s.detector, gated(input.chunks, gate), { ...runOpts, source: input.source, onRecord, onProgress: onBatch })
-        : detectRecords(s.detector, input.records, { ...runOpts, onRecord }, gate, onBatch);
+        ? runDetection(s.detector, gated(input.chunks, gate), { ...runOpts, source: input.source, onRecord, onProgress: inTime(onBatch) })
+        : detectRecords(s.detector, input.records, { ...runOpts, onRecord }, gate, inTime(onBatch));
 
     if (ndjson) return await streamNdjson(job, time, s.log);
     try {

@@ -184,10 +184,11 @@ function postCsv(
   });
 }
 
-/** The error text from an API error body ({ error: "..." }, { error: { message } }, { message }). */
+/** The error text from an API error body: an RFC 9457 problem's detail (what our API sends), or { error } / { message }. */
 function serverMessage(text: string): string | null {
   try {
-    const j = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const j = JSON.parse(text) as { detail?: unknown; error?: unknown; message?: unknown };
+    if (typeof j.detail === 'string') return j.detail;
     const e = j.error;
     if (typeof e === 'string') return e;
     if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;

@@ -66,3 +66,16 @@ describe('runDetection', () => {
     expect(report.records.every((r) => r.label === undefined)).toBe(true);
   });
 });
+
+describe('unknown categorical values in the summary', () => {
+  it('list at most MAX_UNKNOWN_VALUES per feature and sum the rest', async () => {
+    const { MAX_UNKNOWN_VALUES, OTHER_VALUES } = await import('../../src/detect/run.ts');
+    const lines = generateTraffic({ rows: 150, seed: 9, labels: false }).trim().split('\n')
+      .map((line, i) => line.replace(/^(\d+),(\w+),(\w+),/, `$1,$2,svc${i},`));
+    const report = await runDetection(detector, lines.join('\n'));
+    const values = report.summary.unknownCategories.values.service;
+    expect(Object.keys(values)).toHaveLength(MAX_UNKNOWN_VALUES + 1);
+    expect(values[OTHER_VALUES]).toBe(150 - MAX_UNKNOWN_VALUES);
+    expect(report.summary.unknownCategories.rows).toBe(150);
+  });
+});
