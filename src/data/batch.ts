@@ -73,7 +73,30 @@ export class BatchBuilder {
 }
 
 /** Parse a numeric CSV field; NaN for '', text, NaN and ±Infinity. */
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
 export function parseNumeric(field: string): number {
+  const n = field.length;
+  // Fast path for plain decimals ("0", "0.05", "491"), which are nearly all KDD values:
+  // fewer than 16 digits make an exact integer m, and m / 10^k is then correctly
+  // rounded, i.e. exactly what Number() returns.
+  if (n > 0 && n < 16) {
+    let m = 0, frac = -1, digits = 0;
+    for (let i = 0; i < n; i++) {
+      const c = field.charCodeAt(i);
+      if (c >= 48 && c <= 57) {
+        m = m * 10 + (c - 48);
+        digits++;
+        if (frac >= 0) frac++;
+      } else if (c === 46 && frac < 0) {
+        frac = 0;
+      } else {
+        digits = -1; // sign, exponent, text: the general path decides
+        break;
+      }
+    }
+    if (digits > 0) return frac > 0 ? m / POW10[frac] : m;
+  }
   if (field === '') return NaN;
   const v = Number(field);
   return Number.isFinite(v) ? v : NaN;

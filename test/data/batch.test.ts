@@ -96,3 +96,27 @@ describe('batchFromRecords', () => {
     expect(thrown(() => batchFromRecords({} as unknown[])).message).toMatch(/expected an array of records, got object/);
   });
 });
+
+describe('parseNumeric', () => {
+  it('equals Number() on plain decimals and handles everything else through it', async () => {
+    const { parseNumeric } = await import('../../src/data/batch.ts');
+    const { mulberry32 } = await import('../../src/data/random.ts');
+    const rnd = mulberry32(3);
+    for (let i = 0; i < 20000; i++) {
+      const digits = 1 + Math.floor(rnd() * 15);
+      let s = '';
+      for (let d = 0; d < digits; d++) s += Math.floor(rnd() * 10);
+      const dot = Math.floor(rnd() * (digits + 2)) - 1;
+      if (dot >= 0) s = s.slice(0, dot) + '.' + s.slice(dot);
+      expect(parseNumeric(s)).toBe(Number(s));
+    }
+    for (const s of ['0', '0.00', '1.', '.5', '255', '-3', '1e5', '1E-3', ' 7', '0x1f', 'Infinity']) {
+      const v = Number(s);
+      expect(parseNumeric(s)).toBe(Number.isFinite(v) ? v : NaN);
+    }
+    for (const s of ['', '.', 'abc', '1.2.3', '--1', '12345678901234567890']) {
+      const v = Number(s);
+      expect(parseNumeric(s)).toEqual(s === '' || !Number.isFinite(v) ? NaN : v);
+    }
+  });
+});
