@@ -125,14 +125,18 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
 
   it.skipIf(!haveData)('uploading KDDTest+ shows the CLI’s rows, anomalies, F1 and accuracy', async () => {
     // Record progress updates while the file streams through the worker.
-    // And main-thread long tasks: parsing and scoring happen in the worker, so there should be none of note.
+    // The page stays responsive because parsing and scoring run in the worker: the main
+    // thread never compiles or instantiates WebAssembly (checked structurally, not by timing).
     await page.evaluate(() => {
-      const w = window as unknown as { progressLog: string[]; longTasks: number[] };
+      const w = window as unknown as { progressLog: string[]; wasmCalls: number };
       w.progressLog = [];
-      w.longTasks = [];
+      w.wasmCalls = 0;
+      for (const name of ['compile', 'instantiate', 'compileStreaming', 'instantiateStreaming'] as const) {
+        const original = (WebAssembly as unknown as Record<string, (...a: unknown[]) => unknown>)[name];
+        (WebAssembly as unknown as Record<string, unknown>)[name] = (...a: unknown[]) => { w.wasmCalls++; return original.apply(WebAssembly, a); };
+      }
       const el = document.getElementById('progress-detail')!;
       new MutationObserver(() => w.progressLog.push(el.textContent ?? '')).observe(el, { childList: true, characterData: true, subtree: true });
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) w.longTasks.push(e.duration); }).observe({ type: 'longtask' });
     });
     await page.setInputFiles('[data-testid="file-input"]', KDD_TEST);
     await waitForResults(page);
@@ -142,12 +146,12 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
     expect(await text(page, 'metric-f1')).toBe(report.metrics!.f1.toFixed(4));
     expect(await text(page, 'metric-accuracy')).toBe(report.metrics!.accuracy.toFixed(4));
     expect(await text(page, 'model-id')).toBe(report.summary.model);
-    const { progressLog, longTasks } = await page.evaluate(() => {
-      const w = window as unknown as { progressLog: string[]; longTasks: number[] };
-      return { progressLog: w.progressLog, longTasks: w.longTasks };
+    const { progressLog, wasmCalls } = await page.evaluate(() => {
+      const w = window as unknown as { progressLog: string[]; wasmCalls: number };
+      return { progressLog: w.progressLog, wasmCalls: w.wasmCalls };
     });
     expect(progressLog.some((p) => /rows/.test(p))).toBe(true);
-    expect(Math.max(0, ...longTasks), 'longest main-thread task (ms) while detecting').toBeLessThan(300);
+    expect(wasmCalls, 'WebAssembly calls on the main thread while detecting').toBe(0);
 
     // Charts rendered, with data.
     const histogram = page.locator('[data-testid="chart-histogram"] svg');
