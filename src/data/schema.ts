@@ -1,7 +1,7 @@
 // Column schema of KDD Cup 1999 / NSL-KDD connection records.
 
-/** The 41 KDD features, in the order they appear in the CSV files. */
-export const FEATURE_NAMES: readonly string[] = Object.freeze([
+/** The 41 KDD features, in the order they appear in the CSV files (as literal types). */
+export const FEATURE_TUPLE = Object.freeze([
   'duration',
   'protocol_type',
   'service',
@@ -43,7 +43,12 @@ export const FEATURE_NAMES: readonly string[] = Object.freeze([
   'dst_host_srv_serror_rate',
   'dst_host_rerror_rate',
   'dst_host_srv_rerror_rate',
-]);
+] as const);
+
+export type FeatureName = (typeof FEATURE_TUPLE)[number];
+
+/** The 41 KDD features, in the order they appear in the CSV files. */
+export const FEATURE_NAMES: readonly string[] = FEATURE_TUPLE;
 
 export const CATEGORICAL_FEATURES = ['protocol_type', 'service', 'flag'] as const;
 export type CategoricalFeature = (typeof CATEGORICAL_FEATURES)[number];

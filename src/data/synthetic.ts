@@ -4,6 +4,7 @@
  */
 import type { AttackCategory } from '../metrics/categories.ts';
 import { mulberry32 } from './random.ts';
+import { FEATURE_TUPLE, type FeatureName } from './schema.ts';
 
 export interface TrafficOptions {
   rows: number;
@@ -57,17 +58,8 @@ export const SAMPLE_ATTACKS: readonly SampleAttack[] = [
   },
 ];
 
-const FEATURES = [
-  'duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment',
-  'urgent', 'hot', 'num_failed_logins', 'logged_in', 'num_compromised', 'root_shell', 'su_attempted',
-  'num_root', 'num_file_creations', 'num_shells', 'num_access_files', 'num_outbound_cmds', 'is_host_login',
-  'is_guest_login', 'count', 'srv_count', 'serror_rate', 'srv_serror_rate', 'rerror_rate', 'srv_rerror_rate',
-  'same_srv_rate', 'diff_srv_rate', 'srv_diff_host_rate', 'dst_host_count', 'dst_host_srv_count',
-  'dst_host_same_srv_rate', 'dst_host_diff_srv_rate', 'dst_host_same_src_port_rate',
-  'dst_host_srv_diff_host_rate', 'dst_host_serror_rate', 'dst_host_srv_serror_rate', 'dst_host_rerror_rate',
-  'dst_host_srv_rerror_rate',
-] as const;
-type Feature = (typeof FEATURES)[number];
+const FEATURES = FEATURE_TUPLE;
+type Feature = FeatureName;
 
 const F = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<Feature, number>;
 const IS_RATE = Uint8Array.from(FEATURES, (f) => (f.endsWith('_rate') ? 1 : 0));
