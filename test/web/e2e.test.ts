@@ -80,6 +80,14 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, name), fullPage: true });
 }
 
+/** The page shows the CLI's rows, anomalies, F1 and accuracy (to the digits it displays). */
+async function expectCliNumbers(page: Page, report: DetectionReport): Promise<void> {
+  expect(Number(await text(page, 'summary-rows'))).toBe(report.summary.rows);
+  expect(Number(await text(page, 'summary-anomalies'))).toBe(report.summary.anomalies);
+  expect(await text(page, 'metric-f1')).toBe(report.metrics!.f1.toFixed(4));
+  expect(await text(page, 'metric-accuracy')).toBe(report.metrics!.accuracy.toFixed(4));
+}
+
 async function waitForResults(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="results"]', { timeout: 90_000 });
   await page.waitForSelector('[data-testid="chart-histogram"] svg', { timeout: 10_000 });
@@ -141,10 +149,7 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
     await page.setInputFiles('[data-testid="file-input"]', KDD_TEST);
     await waitForResults(page);
     const report = await cli!;
-    expect(Number(await text(page, 'summary-rows'))).toBe(report.summary.rows);
-    expect(Number(await text(page, 'summary-anomalies'))).toBe(report.summary.anomalies);
-    expect(await text(page, 'metric-f1')).toBe(report.metrics!.f1.toFixed(4));
-    expect(await text(page, 'metric-accuracy')).toBe(report.metrics!.accuracy.toFixed(4));
+    await expectCliNumbers(page, report);
     expect(await text(page, 'model-id')).toBe(report.summary.model);
     const { progressLog, wasmCalls } = await page.evaluate(() => {
       const w = window as unknown as { progressLog: string[]; wasmCalls: number };
@@ -270,10 +275,7 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
     await page.setInputFiles('[data-testid="file-input"]', KDD_TEST);
     await waitForResults(page);
     const report = await cli!;
-    expect(Number(await text(page, 'summary-rows'))).toBe(report.summary.rows);
-    expect(Number(await text(page, 'summary-anomalies'))).toBe(report.summary.anomalies);
-    expect(await text(page, 'metric-f1')).toBe(report.metrics!.f1.toFixed(4));
-    expect(await text(page, 'metric-accuracy')).toBe(report.metrics!.accuracy.toFixed(4));
+    await expectCliNumbers(page, report);
     await page.waitForSelector('[data-testid="comparison"]');
     expect(await page.textContent('[data-testid="comparison"]')).toContain('Identical verdicts');
     await shot(page, 'desktop-server-mode.png');
