@@ -99,11 +99,22 @@ function reassign(batch: usize, b: i32, dp: i32, C: usize, k: i32, counts: usize
     const c = load<f64>(counts + (<usize>j << 3));
     if (c >= floor) minKept = Math.min(minKept, c);
   }
+  // Distinct batch rows for the moved centres (scikit-learn draws without replacement).
+  const taken = allocZeroed(<usize>k << 2);
   let moved = 0;
   for (let j = 0; j < k && moved * 2 < b; j++) {
     if (load<f64>(counts + (<usize>j << 3)) >= floor) continue;
-    memory.copy(C + <usize>j * rowBytes, batch + <usize>nextBelow(b) * rowBytes, rowBytes);
+    let r = nextBelow(b);
+    while (contains(taken, moved, r)) r = nextBelow(b);
+    store<i32>(taken + (<usize>moved << 2), r);
+    memory.copy(C + <usize>j * rowBytes, batch + <usize>r * rowBytes, rowBytes);
     store<f64>(counts + (<usize>j << 3), minKept);
     moved++;
   }
+  free(taken);
+}
+
+function contains(list: usize, n: i32, value: i32): bool {
+  for (let i = 0; i < n; i++) if (load<i32>(list + (<usize>i << 2)) == value) return true;
+  return false;
 }
