@@ -13,6 +13,7 @@ async function main(): Promise<void> {
     modelDir: process.env.ANOMALYZE_MODEL || undefined,
   });
   console.log(`Anomalyze listening on ${server.url}`);
+  console.log(`  demo ${server.url}/   ·   API ${server.url}/api/detect   ·   docs ${server.url}/api/openapi.json   ·   Ctrl-C stops`);
 
   let stopping = 0;
   const stop = (signal: string) => {
