@@ -13,7 +13,11 @@ export function renderSummary(report: DetectionReport, source: string): string {
     '',
     `  rows         ${int(s.rows)}`,
     `  anomalies    ${int(s.anomalies)} (${pct(s.anomalyRate)})`,
-    `  by severity  ${SEVERITIES.map((v) => `${v} ${int(s.bySeverity[v])}`).join(' · ')}`,
+    '  by severity',
+    ...SEVERITIES.map((v) => {
+      const share = s.rows ? s.bySeverity[v] / s.rows : 0;
+      return `    ${v.padEnd(9)}${int(s.bySeverity[v]).padStart(12)} ${`(${(100 * share).toFixed(1)} %)`.padStart(9)}  ${bar(share)}`;
+    }),
     `  unknown categorical values  ${s.unknownCategories.rows === 0 ? 'none' : `${int(s.unknownCategories.rows)} rows: ` +
       Object.entries(s.unknownCategories.values).map(([f, vals]) => `${f}=${Object.keys(vals).slice(0, 5).join('/')}`).join(', ')}`,
     `  time         ${s.seconds.toFixed(2)} s (${int(s.rowsPerSecond)} rows/s)`,
@@ -33,7 +37,7 @@ export function renderSummary(report: DetectionReport, source: string): string {
       '',
       '  detection rate by attack category:',
       ...Object.entries(m.byCategory).filter(([, e]) => e.total > 0)
-        .map(([cat, e]) => `    ${cat.padEnd(8)} ${pct(e.rate).padStart(9)}  (${int(e.detected)} of ${int(e.total)})`),
+        .map(([cat, e]) => `    ${cat.padEnd(8)} ${pct(e.rate).padStart(9)}  ${bar(e.rate, 20).padEnd(20)}  ${int(e.detected)} of ${int(e.total)}`),
     );
   }
   return lines.join('\n') + '\n';
@@ -51,6 +55,13 @@ export function renderTopRecords(top: DetectionRecord[], anomalies: number, repo
   const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   const of = reported === anomalies ? `${int(anomalies)} anomalies` : `${int(reported)} records`;
   return [`\nTop ${top.length} of ${of} by score:`, line(head), ...rows.map(line)].join('\n') + '\n';
+}
+
+/** A horizontal bar for a share in [0, 1], in eighths of a character. */
+function bar(share: number, width = 30): string {
+  const eighths = Math.round(Math.max(0, Math.min(1, share)) * width * 8);
+  const partial = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'][eighths % 8];
+  return '█'.repeat(Math.floor(eighths / 8)) + partial;
 }
 
 function fmt(x: number): string {
