@@ -250,8 +250,10 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
   });
 
   it('shows a bad file’s InputError with its line', async () => {
-    const good = '0,tcp,http,SF,215,45076,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,1,1,0.00,0.00,0.00,0.00,1.00,0.00,0.00,0,0,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00,normal,20';
-    const bad = good.replace(',215,', ',lots,');
+    const good = generateTraffic({ rows: 1, seed: 21 }).trim(); // generated, never a real capture row
+    const fields = good.split(',');
+    fields[4] = 'lots'; // src_bytes
+    const bad = fields.join(',');
     await page.setInputFiles('[data-testid="file-input"]', { name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`${good}\n${good}\n${bad}\n`) });
     await page.waitForSelector('[data-testid="error"]:not([hidden])');
     const message = await text(page, 'error-message');
