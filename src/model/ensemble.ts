@@ -37,11 +37,13 @@ export interface FitEnsembleOptions {
   nInit?: number;
   /** Rows of the silhouette sample (O(m²) work). */
   silhouetteSample?: number;
+  /** The rows of X to fit on (all when absent). */
+  rows?: ArrayLike<number>;
   onMember?: (done: number, total: number, member: EnsembleMember) => void;
 }
 
 /** Keeps a zero distance (a row on a centroid) finite in the logarithm. */
-export const EPSILON = 1e-3;
+const EPSILON = 1e-3;
 
 export class Ensemble {
   constructor(private readonly engine: Engine, readonly members: EnsembleMember[], readonly dim: number) {
@@ -64,17 +66,28 @@ export class Ensemble {
   score(X: Matrix, explain?: (scores: Float32Array) => Int32Array): EnsembleScores & { explained: Int32Array; shares: Float64Array } {
     const n = X.rows;
     return withSubspaces(this.engine, X, this.members, ({ nearest, columnShares }) => {
-      const logSum = new Float64Array(n);
-      this.members.forEach((m, idx) => {
-        const d = nearest[idx].distances;
-        for (let i = 0; i < n; i++) logSum[i] += m.weight * Math.log(d[i] / m.scale + EPSILON);
-      });
-      const scores = new Float32Array(n);
-      for (let i = 0; i < n; i++) scores[i] = Math.exp(logSum[i]);
+      const scores = Float32Array.from(fuseScores(
+        nearest.map((r) => r.distances), this.members.map((m) => m.weight), this.members.map((m) => m.scale), n,
+      ));
       const explained = explain ? explain(scores) : new Int32Array(0);
       return { scores, labels: nearest.map((r) => r.labels), explained, shares: columnShares(explained) };
     });
   }
+}
+
+/**
+ * The anomaly score of each row from its members' nearest-centroid distances:
+ * exp(Σ weight · ln(distance / scale + EPSILON)), a weighted geometric mean.
+ */
+export function fuseScores(distances: ArrayLike<number>[], weights: number[], scales: number[], n: number): Float64Array {
+  const logSum = new Float64Array(n);
+  distances.forEach((d, m) => {
+    const w = weights[m];
+    const s = scales[m];
+    for (let i = 0; i < n; i++) logSum[i] += w * Math.log(d[i] / s + EPSILON);
+  });
+  for (let i = 0; i < n; i++) logSum[i] = Math.exp(logSum[i]);
+  return logSum;
 }
 
 export function fitMember(engine: Engine, X: Matrix, spec: MemberSpec, nInit: number): CentroidModel {
@@ -104,13 +117,13 @@ export function median(values: Float32Array): number {
   return m > 0 ? m : 1;
 }
 
-/** Fits every member on its columns of X (the normal training rows, all preprocessed columns). */
+/** Fits every member on its columns of X (all preprocessed columns), on opts.rows or every row. */
 export function fitEnsemble(
   engine: Engine, X: Matrix, members: { spec: MemberSpec; columns: Int32Array }[], opts: FitEnsembleOptions = {},
 ): Ensemble {
   const { nInit = 3, silhouetteSample = 2000 } = opts;
   const fitted = members.map(({ spec, columns }, i) => {
-    const Xm = selectMatrix(X, null, columns);
+    const Xm = selectMatrix(X, opts.rows ?? null, columns);
     const model = fitMember(engine, Xm, spec, nInit);
     const near = model.nearest(Xm);
     const quality = {

@@ -4,12 +4,12 @@
 
 import type { RecordBatch } from '../data/batch.ts';
 import { normalMaskFromLabels, Preprocessor } from '../data/preprocess.ts';
-import { matrix, selectMatrix, type Engine } from '../engine/index.ts';
+import { matrix, type Engine } from '../engine/index.ts';
 import { inProcessRunner, type FoldJob, type FoldRunner } from './folds.ts';
 import { attackCategory } from '../metrics/categories.ts';
 import { confusionFrom, rates } from '../metrics/confusion.ts';
 import { prAuc, rocAuc } from '../metrics/curves.ts';
-import { EPSILON, fitEnsemble, type Ensemble } from '../model/ensemble.ts';
+import { fitEnsemble, fuseScores, type Ensemble } from '../model/ensemble.ts';
 import { columnsOf, planMembers, type MemberSpec } from '../model/members.ts';
 import { AnomalyModel, type ThresholdWeighting, type TrainingMetrics } from '../model/model.ts';
 import { DEFAULT_SEVERITY_CUTS, fitCalibrationSlope, type ScoringParams } from '../model/scoring.ts';
@@ -73,8 +73,9 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   const foldResults = runner(jobs);
 
   log(`fitting ${members.length} members on all ${normalRows.toLocaleString('en-US')} normal rows`);
-  const ensemble: Ensemble = fitEnsemble(engine, selectMatrix(matrix(X, dim), normalIdx, identity(dim)), members.map((spec, m) => ({ spec, columns: columns[m] })), {
+  const ensemble: Ensemble = fitEnsemble(engine, matrix(X, dim), members.map((spec, m) => ({ spec, columns: columns[m] })), {
     nInit,
+    rows: normalIdx,
     onMember: (done, total, m) => log(`  member ${done}/${total}: ${m.spec.kind} k=${m.spec.k} silhouette=${m.quality.silhouette.toFixed(3)}`),
   });
 
@@ -84,13 +85,8 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   (await foldResults).forEach((result, f) => {
     const rows = jobs[f].scoreRows;
     const heldCount = rows.length - attackIdx.length;
-    const logSum = new Float64Array(rows.length);
-    result.distances.forEach((d, m) => {
-      const { weight } = ensemble.members[m];
-      const scale = result.scales[m];
-      for (let i = 0; i < rows.length; i++) logSum[i] += weight * Math.log(d[i] / scale + EPSILON);
-    });
-    for (let i = 0; i < rows.length; i++) cvScores[rows[i]] += Math.exp(logSum[i]) / (i < heldCount ? 1 : folds);
+    const scores = fuseScores(result.distances, ensemble.members.map((m) => m.weight), result.scales, rows.length);
+    for (let i = 0; i < rows.length; i++) cvScores[rows[i]] += scores[i] / (i < heldCount ? 1 : folds);
   });
   log('choosing the threshold');
 
@@ -107,10 +103,6 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
     source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting, metrics,
   };
   return new AnomalyModel(name, name, preprocessor, ensemble, scoring, training);
-}
-
-function identity(n: number): Int32Array {
-  return Int32Array.from({ length: n }, (_, i) => i);
 }
 
 function trainingMetrics(scores: Float64Array, truth: Uint8Array, labels: string[], threshold: number, objectiveF1: number): TrainingMetrics {
