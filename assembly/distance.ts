@@ -3,13 +3,10 @@
 // Layout contract (the host guarantees it): every row is padded with zeros to
 // `dp` floats, a multiple of 4, so each v128 load stays inside its row and the
 // padding adds nothing to a dot product or a distance. Centroid matrices have
-// room for `roundUp4(k)` rows; rows past k are ignored through +Inf norms.
+// exactly k rows: the blocked kernels take centroids four at a time up to the
+// last multiple of four and handle the rest separately.
 
 import { allocZeroed, free } from './memory';
-
-@inline export function roundUp4(x: i32): i32 {
-  return (x + 3) & ~3;
-}
 
 /** Squared Euclidean distance between two padded rows. */
 export function sqDist(a: usize, b: usize, rowBytes: usize): f32 {
@@ -74,13 +71,12 @@ export function rowNorms(X: usize, n: i32, dp: i32, out: usize): void {
   }
 }
 
-/** ||c_j||² for j < k, +Inf for the padding rows up to roundUp4(k). */
+/** ||c_j||² for every centroid. */
 export function centroidNorms(C: usize, k: i32, dp: i32, out: usize): void {
   const rowBytes = <usize>dp << 2;
-  const kp = roundUp4(k);
-  for (let j = 0; j < kp; j++) {
-    const v: f32 = j < k ? dot(C + <usize>j * rowBytes, C + <usize>j * rowBytes, rowBytes) : Infinity;
-    store<f32>(out + (<usize>j << 2), v);
+  for (let j = 0; j < k; j++) {
+    const c = C + <usize>j * rowBytes;
+    store<f32>(out + (<usize>j << 2), dot(c, c, rowBytes));
   }
 }
 
@@ -93,7 +89,7 @@ export function centroidNorms(C: usize, k: i32, dp: i32, out: usize): void {
  * (clamped at 0: f32 rounding can make a zero distance a tiny negative).
  */
 export function nearest(X: usize, n: i32, dp: i32, C: usize, k: i32, labels: usize, dists: usize): f64 {
-  const cn = allocZeroed(<usize>roundUp4(k) << 2);
+  const cn = allocZeroed(<usize>k << 2);
   const xn = allocZeroed(<usize>n << 2);
   centroidNorms(C, k, dp, cn);
   rowNorms(X, n, dp, xn);

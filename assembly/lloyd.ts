@@ -2,7 +2,7 @@
 // the mean of its rows, until the total centre shift falls below `tolAbs`
 // (scikit-learn's tol × mean column variance) or the labels stop changing.
 
-import { assignRows, centroidNorms, nearest, roundUp4, rowNorms } from './distance';
+import { assignRows, centroidNorms, nearest, rowNorms } from './distance';
 import { allocZeroed, free } from './memory';
 
 let lastInertiaValue: f64 = 0;
@@ -26,7 +26,7 @@ export function lloyd(
   const partial = allocZeroed(<usize>k * rowBytes);
   const sums = allocZeroed(<usize>k * <usize>dp << 3);
   const counts = allocZeroed(<usize>k << 3);
-  const cn = allocZeroed(<usize>roundUp4(k) << 2);
+  const cn = allocZeroed(<usize>k << 2);
   const xn = allocZeroed(<usize>n << 2);
   rowNorms(X, n, dp, xn);
   let iterations = 0;

@@ -27,7 +27,7 @@ export async function benchKMeans(o: KMeansBenchOptions, log: (s: string) => voi
       const dp = paddedCols(o.d);
       const x = ws.matrixIn({ data: X, rows: o.n, cols: o.d });
       const c = ws.centroidsIn(init, o.k, o.d);
-      const start = ws.alloc(((o.k + 3) & ~3) * dp * 4);
+      const start = ws.alloc(o.k * dp * 4);
       ws.f32(start, o.k * dp).set(ws.f32(c, o.k * dp));
       const labels = ws.alloc(o.n * 4);
       const dists = ws.alloc(o.n * 4);

@@ -48,11 +48,10 @@ export class MiniBatchKMeans extends CentroidModel {
     const core = this.engine.core;
     const n = X.rows;
     const dp = paddedCols(X.cols);
-    const kp = (k + 3) & ~3;
     this.fitted = withWorkspace(core, (ws) => {
       const x = ws.matrixIn(X);
       const c = ws.centroidsIn(new Float32Array(k * X.cols), k, X.cols);
-      const bestInit = ws.alloc(kp * dp * 4);
+      const bestInit = ws.alloc(k * dp * 4);
       const tolAbs = tol * core.meanColumnVariance(x, n, dp, X.cols);
       core.seedRandom(seed >>> 0);
 
@@ -74,10 +73,10 @@ export class MiniBatchKMeans extends CentroidModel {
         const inertia = core.nearest(sample, m, dp, c, k, sLabels, sDists);
         if (inertia < bestInertia) {
           bestInertia = inertia;
-          ws.f32(bestInit, kp * dp).set(ws.f32(c, kp * dp));
+          ws.f32(bestInit, k * dp).set(ws.f32(c, k * dp));
         }
       }
-      ws.f32(c, kp * dp).set(ws.f32(bestInit, kp * dp));
+      ws.f32(c, k * dp).set(ws.f32(bestInit, k * dp));
 
       const maxSteps = Math.ceil((maxIter * n) / batchSize);
       const steps = core.miniBatch(x, n, dp, c, k, batchSize, maxSteps, tolAbs, maxNoImprovement, reassignmentRatio);

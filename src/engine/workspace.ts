@@ -19,23 +19,22 @@ export class Workspace {
     return ptr;
   }
 
-  /** Copies a matrix in with zero padding (and `extraRows` zero rows); returns its pointer. */
-  matrixIn(m: Matrix, extraRows = 0): number {
+  /** Copies a matrix in with zero padding; returns its pointer. */
+  matrixIn(m: Matrix): number {
     const dp = paddedCols(m.cols);
-    const ptr = this.alloc((m.rows + extraRows) * dp * 4);
-    const heap = new Float32Array(this.core.memory.buffer, ptr, (m.rows + extraRows) * dp);
+    const ptr = this.alloc(m.rows * dp * 4);
+    const heap = new Float32Array(this.core.memory.buffer, ptr, m.rows * dp);
     if (dp === m.cols) heap.set(m.data);
     else {
       heap.fill(0);
       for (let i = 0; i < m.rows; i++) heap.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), i * dp);
     }
-    heap.fill(0, m.rows * dp);
     return ptr;
   }
 
-  /** Copies k centroids in, padded to dp columns and to a multiple of 4 rows. */
+  /** Copies k centroids (k × cols) in, padded to dp columns. */
   centroidsIn(centroids: Float32Array, k: number, cols: number): number {
-    return this.matrixIn({ data: centroids, rows: k, cols }, ((k + 3) & ~3) - k);
+    return this.matrixIn({ data: centroids, rows: k, cols });
   }
 
   f32(ptr: number, length: number): Float32Array {
