@@ -1,4 +1,4 @@
-// Choosing the threshold on labelled training scores: the cut that maximises F1.
+// Row weights for choosing the threshold (metrics/threshold.ts finds the F1-best cut).
 //
 // With 'category' weighting, attack rows are weighted so that every attack
 // category in the training file (DoS, Probe, R2L, U2R) carries the same total
@@ -7,7 +7,6 @@
 // cut, and quieter attacks (password guessing, tunnels) fall below it.
 
 import { attackCategory } from '../metrics/categories.ts';
-import { bestWeightedF1Threshold, type F1Threshold } from '../metrics/threshold.ts';
 import type { ThresholdWeighting } from './model.ts';
 
 export function rowWeights(labels: readonly string[], weighting: ThresholdWeighting): Float64Array {
@@ -21,8 +20,4 @@ export function rowWeights(labels: readonly string[], weighting: ThresholdWeight
   const perCategory = attacks / counts.size;
   cats.forEach((c, i) => { if (c !== 'normal') weights[i] = perCategory / counts.get(c)!; });
   return weights;
-}
-
-export function chooseThreshold(scores: ArrayLike<number>, truth: Uint8Array, weights: Float64Array): F1Threshold {
-  return bestWeightedF1Threshold(scores, truth, weights);
 }

@@ -13,7 +13,8 @@ import { fitEnsemble, fuseScores, type Ensemble } from '../model/ensemble.ts';
 import { columnsOf, planMembers, type MemberSpec } from '../model/members.ts';
 import { AnomalyModel, type ThresholdWeighting, type TrainingMetrics } from '../model/model.ts';
 import { DEFAULT_SEVERITY_CUTS, fitCalibrationSlope, type ScoringParams } from '../model/scoring.ts';
-import { chooseThreshold, rowWeights } from '../model/threshold.ts';
+import { rowWeights } from '../model/threshold.ts';
+import { bestWeightedF1Threshold } from '../metrics/threshold.ts';
 
 export interface TrainOptions {
   name?: string;
@@ -92,7 +93,7 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
 
   const truth = Uint8Array.from(mask, (v) => 1 - v);
   const weights = rowWeights(batch.labels, thresholdWeighting);
-  const cut = chooseThreshold(cvScores, truth, weights);
+  const cut = bestWeightedF1Threshold(cvScores, truth, weights);
   const scoring: ScoringParams = {
     threshold: cut.threshold,
     severityCuts: DEFAULT_SEVERITY_CUTS,
