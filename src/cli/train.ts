@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { readAll } from '../data/reader.ts';
 import { InputError } from '../data/errors.ts';
 import { loadEngine } from '../engine/node.ts';
-import { encodeModel } from '../model/format.ts';
 import { saveModelDir, DEFAULT_MODEL_DIR } from '../model/node.ts';
 import { sha256Hex } from '../model/sha256.ts';
 import { workerFoldRunner } from '../train/node-workers.ts';
@@ -73,8 +72,7 @@ async function main(): Promise<void> {
   const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
     foldRunner,
   });
-  await saveModelDir(model, out);
-  const files = await encodeModel(model);
+  const files = await saveModelDir(model, out);
   const id = `${model.name}-${(await sha256Hex(files.get('manifest.json')!)).slice(0, 12)}`;
   const seconds = (performance.now() - started) / 1000;
 

@@ -21,8 +21,8 @@ export async function loadModelDir(engine: Engine, dir: string = DEFAULT_MODEL_D
   }, where);
 }
 
-/** Writes into a sibling temp directory, then swaps it in: never a half-written model. */
-export async function saveModelDir(model: AnomalyModel, dir: string): Promise<void> {
+/** Writes into a sibling temp directory, then swaps it in: never a half-written model. Returns the files written. */
+export async function saveModelDir(model: AnomalyModel, dir: string): Promise<Map<string, Uint8Array>> {
   const files = await encodeModel(model);
   const target = resolve(dir);
   const tmp = `${target}.tmp-${process.pid}`;
@@ -34,4 +34,5 @@ export async function saveModelDir(model: AnomalyModel, dir: string): Promise<vo
   await rename(target, old).catch(() => undefined);
   await rename(tmp, target);
   await rm(old, { recursive: true, force: true });
+  return files;
 }
