@@ -2,10 +2,12 @@
 // and the browser demo.
 
 import type { Metrics } from '../metrics/accumulator.ts';
+import type { RecordIdentity } from '../data/identity.ts';
 import type { FeatureContribution } from '../model/explain.ts';
 import type { Severity } from '../model/scoring.ts';
 
-export interface DetectionRecord {
+/** Identity fields (time, protocol, src, srcPort, dst, dstPort, duration) appear when the source has them. */
+export interface DetectionRecord extends RecordIdentity {
   /** 1-based data row (header and blank lines not counted). */
   row: number;
   score: number;
