@@ -1,4 +1,4 @@
-// npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none]
+// npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none] [--false-alarm-rate R]
 
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
@@ -11,13 +11,18 @@ import { sha256Hex } from '../model/sha256.ts';
 import { workerFoldRunner } from '../train/node-workers.ts';
 import { TrainingError, trainModel } from '../train/train.ts';
 import { DEFAULT_PLAN, planMembers } from '../model/members.ts';
+import { schemaLayout } from '../data/input-schema.ts';
 import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
 const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none]
-                       [--members N] [--feature-fraction F] [--ks K1,K2,...]
+                       [--false-alarm-rate R] [--members N] [--feature-fraction F] [--ks K1,K2,...]
 
-  --data       labelled training CSV (NSL-KDD or KDD Cup 1999 layout); default KDDTrain+.txt in ANOMALYZE_DATA_DIR
+  --data       training data: NSL-KDD / KDD Cup 1999 CSV (labelled), or your own normal traffic without labels
+               (a pcap/pcapng capture, a Zeek conn.log, a CICFlowMeter, Argus or nfdump CSV);
+               default KDDTrain+.txt in ANOMALYZE_DATA_DIR
+  --false-alarm-rate  choose the threshold that flags this share of held-out normal traffic
+               (default 0.01 when the data has no attack labels; with labels the threshold maximises F1 unless this is given)
   --out        model directory to write (default models/default)
   --seed       random seed (default 0); same data and seed give byte-identical model files
   --folds      cross-validation folds used to choose the threshold (default 5)
@@ -38,6 +43,7 @@ async function main(): Promise<void> {
         members: { type: 'string', default: String(DEFAULT_PLAN.members) },
         'feature-fraction': { type: 'string', default: String(DEFAULT_PLAN.featureFraction) },
         ks: { type: 'string', default: DEFAULT_PLAN.ks.join(',') },
+        'false-alarm-rate': { type: 'string' },
       },
     }));
   } catch (err) {
@@ -60,7 +66,8 @@ async function main(): Promise<void> {
   if (count < 2) fail('--members must be at least 2');
   if (!(featureFraction > 0 && featureFraction <= 1)) fail('--feature-fraction must be in (0, 1]');
   if (ks.some((k) => k < 1)) fail('--ks must list positive integers');
-  const members = planMembers(seed, { members: count, featureFraction, ks });
+  const falseAlarmRate = values['false-alarm-rate'] === undefined ? undefined : Number(values['false-alarm-rate']);
+  if (falseAlarmRate !== undefined && !(falseAlarmRate > 0 && falseAlarmRate < 0.5)) fail(`--false-alarm-rate must be a number between 0 and 0.5 (0.01 = one alarm per 100 normal connections), got "${values['false-alarm-rate']}"`);
 
   const foldRunner = workerFoldRunner(); // boots its threads while the file is read
   const started = performance.now();
@@ -68,27 +75,47 @@ async function main(): Promise<void> {
   const engine = await loadEngine();
   log(`reading ${data}`);
   const source = basename(data);
-  const { batch } = await readAll(await openInput(data), { source });
+  const { batch, format } = await readAll(await openInput(data), { source });
+  log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.features.length} features)`);
+  const members = planMembers(seed, { members: count, featureFraction, ks }, schemaLayout(batch.schema).names);
   const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
-    foldRunner,
+    foldRunner, falseAlarmRate,
   });
   const files = await saveModelDir(model, out);
   const id = `${model.name}-${(await sha256Hex(files.get('manifest.json')!)).slice(0, 12)}`;
   const seconds = (performance.now() - started) / 1000;
 
-  const m = model.training!.metrics;
+  const t = model.training!;
+  const m = t.metrics;
   const pct = (x: number) => (100 * x).toFixed(2).padStart(6) + ' %';
   console.log(`\nModel ${id} written to ${out} (${seconds.toFixed(1)} s)\n`);
+  console.log(`Input: ${batch.schema.name} (${batch.schema.features.length} features)`);
   console.log('Members (weights from sampled silhouette):');
   console.table(model.ensemble.members.map((mm) => ({
     kind: mm.spec.kind, k: mm.spec.k, seed: mm.spec.seed, silhouette: +mm.quality.silhouette.toFixed(4),
     'calinski-harabasz': +mm.quality.calinskiHarabasz.toFixed(1), weight: +mm.weight.toFixed(4), iterations: mm.model.nIter,
   })));
-  console.log(`Threshold: ${model.scoring.threshold.toFixed(4)} (maximises ${weighting === 'category' ? 'category-weighted ' : ''}F1 = ${m.objectiveF1.toFixed(4)} on ${folds}-fold cross-validated training scores)`);
-  console.log(`\nTraining metrics (cross-validated on ${source}):`);
-  console.log(`  accuracy ${pct(m.accuracy)}   precision ${pct(m.precision)}   recall ${pct(m.recall)}   F1 ${m.f1.toFixed(4)}`);
-  console.log(`  ROC-AUC  ${m.rocAuc.toFixed(4)}     PR-AUC ${m.prAuc.toFixed(4)}     false-positive rate ${pct(m.fpr)}`);
-  console.log('  detection rate by category: ' + Object.entries(m.byCategory).map(([c, e]) => `${c} ${pct(e.rate).trim()} (${e.detected}/${e.total})`).join(', '));
+  if (t.falseAlarm) {
+    const fa = t.falseAlarm;
+    console.log(`Threshold: ${model.scoring.threshold.toFixed(4)} (target false-alarm rate ${pct(fa.target).trim()} on normal traffic, ${folds}-fold cross-validated in time order)`);
+    console.log(`  estimated false-alarm rate ${pct(fa.estimate).trim()}, 95 % interval ${pct(fa.low).trim()} – ${pct(fa.high).trim()} (per fold: ${fa.byFold.map((r) => pct(r).trim()).join(', ')})`);
+    const r = t.alertRate;
+    if (r) {
+      console.log(`  on traffic like ${source} (${r.connectionsPerHour.toLocaleString('en-US')} connections/hour): about ${r.alertsPerHour.toLocaleString('en-US')} alerts per hour, ${r.alertsPerDay.toLocaleString('en-US')} per day`);
+    } else {
+      console.log(`  about ${(fa.estimate * 1000).toFixed(1)} alerts per 1,000 connections (the data has no timestamps for a per-hour figure)`);
+    }
+  } else {
+    console.log(`Threshold: ${model.scoring.threshold.toFixed(4)} (maximises ${weighting === 'category' ? 'category-weighted ' : ''}F1 = ${m!.objectiveF1.toFixed(4)} on ${folds}-fold cross-validated training scores)`);
+  }
+  if (m) {
+    console.log(`\nTraining metrics (cross-validated on ${source}):`);
+    console.log(`  accuracy ${pct(m.accuracy)}   precision ${pct(m.precision)}   recall ${pct(m.recall)}   F1 ${m.f1.toFixed(4)}`);
+    console.log(`  ROC-AUC  ${m.rocAuc.toFixed(4)}     PR-AUC ${m.prAuc.toFixed(4)}     false-positive rate ${pct(m.fpr)}`);
+    console.log('  detection rate by category: ' + Object.entries(m.byCategory).map(([c, e]) => `${c} ${pct(e.rate).trim()} (${e.detected}/${e.total})`).join(', '));
+  } else {
+    console.log(`\nNo attack labels in ${source}: every connection was taken as normal traffic.`);
+  }
 }
 
 function integer(v: string | undefined, flag: string): number {

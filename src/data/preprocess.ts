@@ -1,13 +1,19 @@
 // Fitted preprocessing (log1p → one-hot → standardise), serialisable as plain JSON.
 
 import { rowValues, type RecordBatch } from './batch.ts';
-import { CATEGORICAL_FEATURES, LOG_FEATURES, NUMERIC_FEATURES, type CategoricalFeature } from './schema.ts';
+import { checkSchema, logNames, sameSchema, schemaLayout, type InputSchema } from './input-schema.ts';
+import { KDD_SCHEMA } from './schema.ts';
 
 export interface PreprocessorState {
-  /** Training vocabulary per categorical feature, sorted. */
-  categories: { protocol_type: string[]; service: string[]; flag: string[] };
+  /**
+   * The input features. Absent means KDD's 41 (KDD_SCHEMA), so that KDD models
+   * keep the bytes they had before schemas were recorded.
+   */
+  schema?: InputSchema;
+  /** Training vocabulary per categorical feature (schema order), sorted. */
+  categories: Record<string, string[]>;
   logFeatures: string[];
-  /** Output column names: NUMERIC_FEATURES, then 'protocol_type=tcp', ... in vocabulary order. */
+  /** Output column names: the numeric features, then 'protocol_type=tcp', ... in vocabulary order. */
   columns: string[];
   /** Per output column. */
   mean: number[];
@@ -38,13 +44,14 @@ export interface TransformResult {
   unknownValues: Record<string, Record<string, number>>;
 }
 
-const NUM = NUMERIC_FEATURES.length;
-
 /** Standardised values are clamped to ±MAX_Z (a million standard deviations). */
 export const MAX_Z = 1e6;
 
 export class Preprocessor {
   readonly state: PreprocessorState;
+  readonly schema: InputSchema;
+  private readonly numericCount: number;
+  private readonly categoricalNames: readonly string[];
   private readonly logMask: Uint8Array; // per numeric feature
   private readonly codes: Map<string, number>[]; // per categorical feature: value → output column
   private readonly mean: Float64Array;
@@ -54,20 +61,25 @@ export class Preprocessor {
   private readonly columnFeature: string[];
 
   constructor(state: PreprocessorState) {
-    validateState(state);
+    const schema = state.schema === undefined ? KDD_SCHEMA : checkSchema(state.schema);
+    validateState(state, schema);
     // Own deep copy: later edits to the caller's object must not desync the lookup tables.
     this.state = deepFreeze(JSON.parse(JSON.stringify(state)) as PreprocessorState);
+    this.schema = sameSchema(schema, KDD_SCHEMA) ? KDD_SCHEMA : schema;
     const s = this.state;
     const dim = s.columns.length;
-    this.logMask = Uint8Array.from(NUMERIC_FEATURES, (f) => (s.logFeatures.includes(f) ? 1 : 0));
+    const { numeric, categorical } = schemaLayout(this.schema);
+    this.numericCount = numeric.length;
+    this.categoricalNames = categorical;
+    this.logMask = Uint8Array.from(numeric, (f) => (s.logFeatures.includes(f) ? 1 : 0));
     this.mean = Float64Array.from(s.mean);
     this.scale = Float64Array.from(s.scale);
     this.zero = new Float64Array(dim);
     this.one = new Float64Array(dim);
-    this.columnFeature = NUMERIC_FEATURES.slice();
+    this.columnFeature = numeric.slice();
     this.codes = [];
-    let col = NUM;
-    for (const f of CATEGORICAL_FEATURES) {
+    let col = numeric.length;
+    for (const f of categorical) {
       const map = new Map<string, number>();
       for (const v of s.categories[f]) {
         map.set(v, col);
@@ -100,10 +112,14 @@ export class Preprocessor {
     for (let i = 0; i < n; i++) if (use(i)) m++;
     if (m === 0) throw new Error('cannot fit the preprocessor: no training rows are marked normal');
 
-    const vocab = train.categorical.map((values) => Array.from(new Set(values.slice(0, n))).sort()) as [string[], string[], string[]];
-    const columns = [...NUMERIC_FEATURES, ...CATEGORICAL_FEATURES.flatMap((f, c) => vocab[c].map((v) => `${f}=${v}`))];
+    const schema = train.schema;
+    const { numeric: numericFeatures, categorical: categoricalFeatures } = schemaLayout(schema);
+    const NUM = numericFeatures.length;
+    const vocab = train.categorical.map((values) => Array.from(new Set(values.slice(0, n))).sort());
+    const columns = [...numericFeatures, ...categoricalFeatures.flatMap((f, c) => vocab[c].map((v) => `${f}=${v}`))];
     const dim = columns.length;
-    const logMask = Uint8Array.from(NUMERIC_FEATURES, (f) => (LOG_FEATURES.includes(f) ? 1 : 0));
+    const logFeatures = logNames(schema);
+    const logMask = Uint8Array.from(numericFeatures, (f) => (logFeatures.includes(f) ? 1 : 0));
 
     // Numeric columns: two passes in float64 for an accurate variance.
     const sum = new Float64Array(dim);
@@ -125,7 +141,7 @@ export class Preprocessor {
 
     // One-hot columns: mean p, variance p(1 - p).
     let offset = NUM;
-    for (let c = 0; c < 3; c++) {
+    for (let c = 0; c < vocab.length; c++) {
       const index = new Map(vocab[c].map((v, k) => [v, offset + k] as const));
       const values = train.categorical[c];
       for (let i = 0; i < n; i++) if (use(i)) sum[index.get(values[i])!]++;
@@ -138,8 +154,9 @@ export class Preprocessor {
     }
 
     return new Preprocessor({
-      categories: { protocol_type: vocab[0], service: vocab[1], flag: vocab[2] },
-      logFeatures: [...LOG_FEATURES],
+      ...(schema === KDD_SCHEMA ? {} : { schema }),
+      categories: Object.fromEntries(categoricalFeatures.map((f, c) => [f, vocab[c]])),
+      logFeatures,
       columns,
       mean: Array.from(sum),
       scale: Array.from(sq, (v) => Math.max(Math.sqrt(v), minScale)),
@@ -162,7 +179,12 @@ export class Preprocessor {
     } else {
       matrix = new Float32Array(size);
     }
+    if (!sameSchema(batch.schema, this.schema)) {
+      throw new Error(`transform: the batch has the ${batch.schema.name} features but the preprocessing expects ${this.schema.name}`);
+    }
     const { logMask, mean, scale, zero, one, codes } = this;
+    const NUM = this.numericCount;
+    const nCat = codes.length;
     const x = batch.numeric;
     let unknown = 0;
     let unseen: Map<string, number>[] | null = null;
@@ -176,7 +198,7 @@ export class Preprocessor {
       }
       for (let j = NUM; j < dim; j++) matrix[o + j] = zero[j];
       let rowUnknown = false;
-      for (let c = 0; c < 3; c++) {
+      for (let c = 0; c < nCat; c++) {
         const v = batch.categorical[c][i];
         const k = codes[c].get(v);
         if (k !== undefined) {
@@ -184,7 +206,7 @@ export class Preprocessor {
         } else {
           // Unseen value: all-zero block for this feature; never shifts other columns.
           rowUnknown = true;
-          unseen ??= [new Map(), new Map(), new Map()];
+          unseen ??= codes.map(() => new Map());
           unseen[c].set(v, (unseen[c].get(v) ?? 0) + 1);
         }
       }
@@ -196,13 +218,13 @@ export class Preprocessor {
         if (map.size === 0) return;
         const counts: Record<string, number> = Object.create(null); // values like "__proto__" stay data
         for (const [v, count] of map) counts[v] = count;
-        unknownValues[CATEGORICAL_FEATURES[c]] = counts;
+        unknownValues[this.categoricalNames[c]] = counts;
       });
     }
     return { matrix, unknown, unknownValues };
   }
 
-  /** Raw feature values of row i in FEATURE_NAMES order, for explanations. */
+  /** Raw feature values of row i in schema order, for explanations. */
   rawValues(batch: RecordBatch, i: number): (string | number)[] {
     return rowValues(batch, i);
   }
@@ -228,23 +250,27 @@ function logValue(v: number, log: number): number {
   return log ? Math.log1p(v > 0 ? v : 0) : v;
 }
 
-function validateState(s: PreprocessorState): void {
+function validateState(s: PreprocessorState, schema: InputSchema): void {
   const fail = (msg: string): never => {
     throw new Error(`invalid preprocessor state: ${msg}`);
   };
   if (s === null || typeof s !== 'object') fail('expected an object');
-  const cats = s.categories as Record<CategoricalFeature, unknown> | undefined;
+  const { numeric, categorical } = schemaLayout(schema);
+  const cats = s.categories as Record<string, unknown> | undefined;
   if (cats === null || typeof cats !== 'object') fail('categories must be an object');
-  for (const f of CATEGORICAL_FEATURES) {
+  const extra = Object.keys(cats!).filter((k) => !categorical.includes(k));
+  if (extra.length > 0) fail(`categories has ${JSON.stringify(extra[0])}, which is not a categorical feature`);
+  for (const f of categorical) {
+    if (!Object.hasOwn(cats!, f)) fail(`categories.${f} is missing`);
     const values = cats![f];
     if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) fail(`categories.${f} must be an array of strings`);
     if (new Set(values as string[]).size !== (values as string[]).length) fail(`categories.${f} contains duplicates`);
   }
   if (!Array.isArray(s.logFeatures)) fail('logFeatures must be an array');
-  for (const f of s.logFeatures) if (!NUMERIC_FEATURES.includes(f)) fail(`logFeatures contains ${JSON.stringify(f)}, which is not a numeric feature`);
-  const expected = [...NUMERIC_FEATURES, ...CATEGORICAL_FEATURES.flatMap((f) => s.categories[f].map((v) => `${f}=${v}`))];
+  for (const f of s.logFeatures) if (!numeric.includes(f)) fail(`logFeatures contains ${JSON.stringify(f)}, which is not a numeric feature`);
+  const expected = [...numeric, ...categorical.flatMap((f) => s.categories[f].map((v) => `${f}=${v}`))];
   if (!Array.isArray(s.columns) || s.columns.length !== expected.length) {
-    fail(`columns must list ${expected.length} names (38 numeric features, then one per category), got ${Array.isArray(s.columns) ? s.columns.length : typeof s.columns}`);
+    fail(`columns must list ${expected.length} names (${numeric.length} numeric features, then one per category), got ${Array.isArray(s.columns) ? s.columns.length : typeof s.columns}`);
   }
   const bad = expected.findIndex((c, j) => s.columns[j] !== c);
   if (bad >= 0) fail(`columns[${bad}] is ${JSON.stringify(s.columns[bad])}, expected ${JSON.stringify(expected[bad])}`);

@@ -87,7 +87,7 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
 }
 
 /** Read everything into one batch (for training). */
-export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<{ batch: RecordBatch; layout: InputLayout }> {
+export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<{ batch: RecordBatch; layout: InputLayout; format: string }> {
   const batches: RecordBatch[] = [];
   let layout: InputLayout | null = null;
   // Large batches mean fewer copies when concatenating.
@@ -95,7 +95,7 @@ export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<
     layout = b.layout;
     batches.push(b);
   }
-  return { batch: concatBatches(batches), layout: layout! };
+  return { batch: concatBatches(batches), layout: layout!, format: layout!.format };
 }
 
 /** Validates CSV records against a layout and writes them into a BatchBuilder. */

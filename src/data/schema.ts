@@ -1,5 +1,7 @@
 // Column schema of KDD Cup 1999 / NSL-KDD connection records.
 
+import type { FeatureSpec, InputSchema } from './input-schema.ts';
+
 /** The 41 KDD features, in the order they appear in the CSV files (as literal types). */
 export const FEATURE_TUPLE = Object.freeze([
   'duration',
@@ -100,3 +102,12 @@ export function normalizeLabel(raw: string): string {
   if (s.endsWith('.')) s = s.slice(0, -1).trimEnd();
   return s.toLowerCase();
 }
+
+/** The KDD Cup 1999 / NSL-KDD features as an InputSchema (the default models' input). */
+export const KDD_SCHEMA: InputSchema = Object.freeze({
+  name: 'kdd',
+  features: Object.freeze(FEATURE_TUPLE.map((name): FeatureSpec => Object.freeze(
+    (CATEGORICAL_FEATURES as readonly string[]).includes(name) ? { name, kind: 'categorical' }
+      : LOG_FEATURES.includes(name) ? { name, kind: 'numeric', log: true } : { name, kind: 'numeric' },
+  ))),
+});

@@ -1,7 +1,8 @@
 // Scoring record batches with a trained model: typed arrays in, typed arrays out.
 
-import { featureValue, type RecordBatch } from '../data/batch.ts';
-import { FEATURE_NAMES } from '../data/schema.ts';
+import { featureValue, projectBatch, type RecordBatch } from '../data/batch.ts';
+import { InputError, listNames } from '../data/errors.ts';
+import { missingFeatures, schemaLayout, type InputSchema } from '../data/input-schema.ts';
 import { matrix } from '../engine/index.ts';
 import { featureIndexOf, topFeatures, type FeatureContribution } from '../model/explain.ts';
 import type { AnomalyModel } from '../model/model.ts';
@@ -23,13 +24,23 @@ export interface ScoredBatch {
 
 export class Detector {
   private readonly featureIndex: Int32Array;
+  private readonly names: readonly string[];
+  private checked: InputSchema | null = null;
 
   constructor(readonly model: AnomalyModel) {
-    this.featureIndex = featureIndexOf(model.preprocessor.state.columns);
+    this.names = schemaLayout(model.preprocessor.schema).names;
+    this.featureIndex = featureIndexOf(model.preprocessor.state.columns, this.names);
   }
 
-  scoreBatch(batch: RecordBatch): ScoredBatch {
+  /**
+   * Scores a batch of the model's schema, or of a wider one that has all its
+   * features (checkInput says which are missing otherwise). The returned batch
+   * is the one scored, with the model's features.
+   */
+  scoreBatch(input: RecordBatch): ScoredBatch {
     const { preprocessor, ensemble, scoring } = this.model;
+    if (input.schema !== this.checked) this.checkInput(input.schema);
+    const batch = projectBatch(input, preprocessor.schema);
     const n = batch.count;
     const t = preprocessor.transform(batch);
     const dim = preprocessor.dim;
@@ -51,15 +62,40 @@ export class Detector {
     }
     const position = new Int32Array(n).fill(-1);
     scored.explained.forEach((row, p) => { position[row] = p; });
-    const byFeature = new Float64Array(FEATURE_NAMES.length); // scratch for every explain() of this batch
+    const byFeature = new Float64Array(this.names.length); // scratch for every explain() of this batch
     return {
-      batch, scores: scored.scores, anomaly, severity, confidence: conf,
+      batch: input, scores: scored.scores, anomaly, severity, confidence: conf,
       unknown: t.unknown, unknownValues: t.unknownValues,
       explain: (i) => {
         const p = position[i];
         if (p < 0) return [];
-        return topFeatures(scored.shares.subarray(p * dim, (p + 1) * dim), this.featureIndex, (f) => featureValue(batch, i, f), 3, byFeature);
+        return topFeatures(scored.shares.subarray(p * dim, (p + 1) * dim), this.featureIndex, (f) => featureValue(batch, i, f), 3, byFeature, this.names);
       },
     };
+  }
+
+  /** Throws a SchemaMismatchError when records of `schema` lack features the model reads. */
+  checkInput(schema: InputSchema, source?: string): void {
+    const missing = missingFeatures(this.model.preprocessor.schema, schema);
+    if (missing.length > 0) throw new SchemaMismatchError(this.model.id, this.model.preprocessor.schema, schema, missing, source);
+    this.checked = schema;
+  }
+}
+
+/** The input does not have what the model reads: say what is missing and what to do. */
+export class SchemaMismatchError extends InputError {
+  constructor(
+    readonly modelId: string, readonly modelSchema: InputSchema, readonly inputSchema: InputSchema,
+    readonly missing: string[], source?: string, hint?: string,
+  ) {
+    const lacks = missing.length <= 6 ? listNames(missing) : `${listNames(missing.slice(0, 6))} and ${missing.length - 6} more`;
+    super(
+      `the model ${modelId} reads ${modelSchema.features.length} features (${modelSchema.name}), but ${inputSchema.name} records lack ${missing.length === 1 ? 'the feature' : `${missing.length} of them`}: ${lacks}`,
+      {
+        source,
+        hint: hint ?? `Detect with a model trained on this kind of input (\`npm run train -- --data <normal traffic> --out models/mine\`, then \`--model models/mine\`).`,
+      },
+    );
+    this.name = 'SchemaMismatchError';
   }
 }

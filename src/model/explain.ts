@@ -12,22 +12,23 @@ export interface FeatureContribution {
   share: number;
 }
 
-/** For each preprocessed column ('service=http', 'duration', …), the index of its input feature. */
-export function featureIndexOf(columns: readonly string[]): Int32Array {
+/** For each preprocessed column ('service=http', 'duration', …), the index of its input feature in `names`. */
+export function featureIndexOf(columns: readonly string[], names: readonly string[] = FEATURE_NAMES): Int32Array {
   return Int32Array.from(columns, (c) => {
-    const f = FEATURE_NAMES.indexOf(c.split('=')[0]);
-    if (f < 0) throw new RangeError(`column ${JSON.stringify(c)} names no KDD feature`);
+    const f = names.indexOf(c.split('=')[0]);
+    if (f < 0) throw new RangeError(`column ${JSON.stringify(c)} names no input feature`);
     return f;
   });
 }
 
 /**
  * The `count` features with the largest summed share. `byFeature` is scratch
- * space (41 entries) reused across calls; `value(f)` gives the record's raw value.
+ * space (one entry per input feature) reused across calls; `value(f)` gives the
+ * record's raw value; `names` are the input features (KDD's by default).
  */
 export function topFeatures(
   columnShares: Float64Array, featureIndex: Int32Array, value: (feature: number) => string | number,
-  count = 3, byFeature = new Float64Array(FEATURE_NAMES.length),
+  count = 3, byFeature = new Float64Array(FEATURE_NAMES.length), names: readonly string[] = FEATURE_NAMES,
 ): FeatureContribution[] {
   byFeature.fill(0);
   let total = 0;
@@ -44,7 +45,7 @@ export function topFeatures(
     let best = -1;
     for (let f = 0; f < byFeature.length; f++) if (byFeature[f] > 0 && (best < 0 || byFeature[f] > byFeature[best])) best = f;
     if (best < 0) break;
-    out.push({ feature: FEATURE_NAMES[best], value: value(best), share: Math.round((byFeature[best] / total) * 1e4) / 1e4 });
+    out.push({ feature: names[best], value: value(best), share: Math.round((byFeature[best] / total) * 1e4) / 1e4 });
     byFeature[best] = 0;
   }
   return out;

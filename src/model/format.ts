@@ -5,7 +5,7 @@
 // Nothing executable is ever deserialised; everything is validated on load.
 
 import { Preprocessor, type PreprocessorState } from '../data/preprocess.ts';
-import { FEATURE_NAMES } from '../data/schema.ts';
+import { featureNames, schemaLayout } from '../data/input-schema.ts';
 import type { CentroidKind, Engine } from '../engine/index.ts';
 import { Ensemble, restoreMember, type EnsembleMember } from './ensemble.ts';
 import { columnsOf } from './members.ts';
@@ -63,7 +63,7 @@ export async function encodeModel(model: AnomalyModel): Promise<Map<string, Uint
     format: FORMAT_NAME,
     version: FORMAT_VERSION,
     name: model.name,
-    features: [...FEATURE_NAMES],
+    features: featureNames(model.preprocessor.schema),
     preprocessing: model.preprocessor.state,
     ensemble: { dim: model.ensemble.dim, members },
     scoring: model.scoring,
@@ -107,13 +107,14 @@ export async function decodeModel(engine: Engine, read: FileReader, where = 'mod
   } catch (err) {
     throw new ModelError(`${where}/${MANIFEST} is not valid JSON: ${(err as Error).message}`);
   }
-  const m = validateManifest(manifest, where);
+  checkHeader(manifest, where);
   let preprocessor: Preprocessor;
   try {
-    preprocessor = new Preprocessor(m.preprocessing);
+    preprocessor = new Preprocessor(manifest.preprocessing);
   } catch (err) {
     throw new ModelError(`${where}/${MANIFEST}: invalid preprocessing: ${(err as Error).message}`);
   }
+  const m = validateManifest(manifest, where, schemaLayout(preprocessor.schema).names);
   const dim = m.ensemble.dim;
   if (dim !== preprocessor.dim) {
     throw new ModelError(`${where}/${MANIFEST}: ensemble.dim is ${dim} but the preprocessing produces ${preprocessor.dim} columns`);
@@ -150,13 +151,20 @@ function parseChecksums(text: string, where: string): Map<string, string> {
   return out;
 }
 
-function validateManifest(m: Manifest, where: string): Manifest {
+/** What must hold before anything else in the manifest is read. */
+function checkHeader(m: Manifest, where: string): void {
   const fail = (what: string): never => { throw new ModelError(`${where}/${MANIFEST}: ${what}`); };
-  if (m === null || typeof m !== 'object') fail('expected a JSON object');
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) fail('expected a JSON object');
   if (m.format !== FORMAT_NAME) fail(`format is ${JSON.stringify(m.format)}, expected "${FORMAT_NAME}"`);
   if (m.version !== FORMAT_VERSION) fail(`version ${m.version} is not supported (this build reads version ${FORMAT_VERSION}); retrain with \`npm run train\``);
+}
+
+function validateManifest(m: Manifest, where: string, names: readonly string[]): Manifest {
+  const fail = (what: string): never => { throw new ModelError(`${where}/${MANIFEST}: ${what}`); };
   if (typeof m.name !== 'string' || !/^[\w.-]+$/.test(m.name)) fail('name must be a word of letters, digits, ".", "-" or "_"');
-  if (!Array.isArray(m.features) || m.features.join() !== FEATURE_NAMES.join()) fail('features do not match the 41 KDD Cup 1999 features this build expects');
+  if (!Array.isArray(m.features) || m.features.join() !== names.join()) {
+    fail(`features do not match the preprocessing's input schema (${names.length} features${m.preprocessing?.schema ? '' : ': KDD Cup 1999'})`);
+  }
   const e = m.ensemble;
   if (!e || !Number.isInteger(e.dim) || e.dim < 1 || !Array.isArray(e.members) || e.members.length < 1) fail('ensemble needs a positive dim and at least one member');
   e.members.forEach((mm, i) => {
@@ -164,8 +172,8 @@ function validateManifest(m: Manifest, where: string): Manifest {
     if (!Number.isInteger(mm.k) || mm.k < 1) fail(`member ${i}: k must be a positive integer`);
     if (!(mm.weight >= 0 && mm.weight <= 1)) fail(`member ${i}: weight must be in [0, 1]`);
     if (typeof mm.centroids !== 'string') fail(`member ${i}: centroids must name a file`);
-    if (!Array.isArray(mm.features) || mm.features.length === 0 || !mm.features.every((f) => FEATURE_NAMES.includes(f))) {
-      fail(`member ${i}: features must be a non-empty list of KDD feature names`);
+    if (!Array.isArray(mm.features) || mm.features.length === 0 || !mm.features.every((f) => names.includes(f))) {
+      fail(`member ${i}: features must be a non-empty list of the model's input features`);
     }
     if (!(mm.scale > 0) || !Number.isFinite(mm.scale)) fail(`member ${i}: scale must be a positive number`);
   });
@@ -179,11 +187,19 @@ function validateManifest(m: Manifest, where: string): Manifest {
   if (!(s.calibrationSlope > 0) || !Number.isFinite(s.calibrationSlope)) fail('scoring.calibrationSlope must be a positive number');
   const t = m.training;
   if (t !== null) {
-    if (typeof t !== 'object' || typeof t.source !== 'string' || !Number.isInteger(t.rows) || typeof t.metrics !== 'object' || t.metrics === null) {
+    if (typeof t !== 'object' || typeof t.source !== 'string' || !Number.isInteger(t.rows) || typeof t.metrics !== 'object') {
       fail('training must be null or describe the training run (source, rows, metrics)');
     }
-    for (const k of ['accuracy', 'precision', 'recall', 'f1', 'fpr', 'objectiveF1'] as const) {
-      if (typeof t.metrics[k] !== 'number') fail(`training.metrics.${k} must be a number`);
+    const labelFree = t.thresholdObjective === 'false-alarm-rate';
+    if (t.thresholdObjective !== undefined && t.thresholdObjective !== 'f1' && !labelFree) fail('training.thresholdObjective must be "f1" or "false-alarm-rate"');
+    if (t.metrics === null && !labelFree) fail('training.metrics must describe the cross-validated metrics');
+    if (t.metrics !== null) {
+      for (const k of ['accuracy', 'precision', 'recall', 'f1', 'fpr', 'objectiveF1'] as const) {
+        if (typeof t.metrics[k] !== 'number') fail(`training.metrics.${k} must be a number`);
+      }
+    }
+    if (labelFree && (typeof t.falseAlarm !== 'object' || t.falseAlarm === null || typeof t.falseAlarm.estimate !== 'number')) {
+      fail('training.falseAlarm must give the estimated false-alarm rate of a label-free threshold');
     }
   }
   return m;

@@ -11,13 +11,13 @@ export interface MemberSpec {
   kind: CentroidKind;
   k: number;
   seed: number;
-  /** Input features (FEATURE_NAMES) this member sees; one-hot columns follow their feature. */
+  /** Input features this member sees; one-hot columns follow their feature. */
   features: string[];
 }
 
 export interface PlanOptions {
   members?: number;
-  /** Share of the 41 input features each member sees. */
+  /** Share of the input features each member sees. */
   featureFraction?: number;
   ks?: number[];
 }
@@ -25,13 +25,13 @@ export interface PlanOptions {
 export const DEFAULT_PLAN: Required<PlanOptions> = { members: 12, featureFraction: 0.4, ks: [8, 10, 12] };
 
 /** A seeded plan: k cycles through `ks`, kinds alternate Lloyd / MiniBatch. */
-export function planMembers(seed: number, opts: PlanOptions = {}): MemberSpec[] {
+export function planMembers(seed: number, opts: PlanOptions = {}, names: readonly string[] = FEATURE_NAMES): MemberSpec[] {
   const { members, featureFraction, ks } = { ...DEFAULT_PLAN, ...opts };
   if (!(featureFraction > 0 && featureFraction <= 1)) throw new RangeError(`featureFraction must be in (0, 1], got ${featureFraction}`);
   const rand = mulberry32(seed ^ 0x5eed);
-  const take = Math.max(1, Math.round(featureFraction * FEATURE_NAMES.length));
+  const take = Math.max(1, Math.round(featureFraction * names.length));
   return Array.from({ length: members }, (_, m) => {
-    const shuffled = [...FEATURE_NAMES];
+    const shuffled = [...names];
     for (let i = shuffled.length - 1; i > 0; i--) {
       const j = Math.floor(rand() * (i + 1));
       [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
@@ -41,7 +41,7 @@ export function planMembers(seed: number, opts: PlanOptions = {}): MemberSpec[] 
       kind: m % 2 === 0 ? 'kmeans' : 'minibatch',
       k: ks[m % ks.length],
       seed: seed * 1000 + m + 1,
-      features: FEATURE_NAMES.filter((f) => chosen.has(f)),
+      features: names.filter((f) => chosen.has(f)),
     };
   });
 }

@@ -16,6 +16,32 @@ export interface TrainingMetrics extends Omit<Metrics, 'confusion' | 'byCategory
   byCategory: Record<string, CategoryStats>;
 }
 
+/** How the threshold was chosen: best F1 on labelled attacks, or a target false-alarm rate on normal traffic alone. */
+export type ThresholdObjective = 'f1' | 'false-alarm-rate';
+
+/** The false-alarm rate a label-free threshold gives on held-out normal traffic. */
+export interface FalseAlarmEstimate {
+  /** What was asked for (--false-alarm-rate). */
+  target: number;
+  /** Pooled rate over the held-out folds at the chosen threshold. */
+  estimate: number;
+  /** 95 % interval from the fold-to-fold spread (Student's t, folds − 1 degrees of freedom), clamped to [0, 1]. */
+  low: number;
+  high: number;
+  /** Rate in each held-out fold (folds are contiguous in time, so each is "later traffic" for the others). */
+  byFold: number[];
+}
+
+/** What the threshold means for an analyst: alerts to expect on traffic like the training capture. */
+export interface AlertRate {
+  /** Connections per hour in the training capture (from its timestamps). */
+  connectionsPerHour: number;
+  alertsPerHour: number;
+  alertsPerDay: number;
+  /** Span of the training capture in seconds. */
+  spanSeconds: number;
+}
+
 export interface TrainingInfo {
   source: string;
   rows: number;
@@ -25,7 +51,13 @@ export interface TrainingInfo {
   folds: number;
   nInit: number;
   thresholdWeighting: ThresholdWeighting;
-  metrics: TrainingMetrics;
+  /** Absent in models trained before label-free training existed: 'f1'. */
+  thresholdObjective?: ThresholdObjective;
+  /** Cross-validated metrics against the labels; null when training had no attack labels. */
+  metrics: TrainingMetrics | null;
+  falseAlarm?: FalseAlarmEstimate;
+  /** Present when the training rows carry timestamps; null when they do not. */
+  alertRate?: AlertRate | null;
 }
 
 export class AnomalyModel {

@@ -51,6 +51,14 @@ export const TrainingSchema = z
     folds: z.int(),
     nInit: z.int(),
     thresholdWeighting: z.enum(['category', 'none']),
+    thresholdObjective: z.enum(['f1', 'false-alarm-rate']).optional()
+      .openapi({ description: 'How the threshold was chosen: best F1 on labelled attacks (absent = f1) or a target false-alarm rate on normal traffic alone.' }),
+    falseAlarm: z.object({
+      target: z.number(), estimate: z.number(), low: z.number(), high: z.number(), byFold: z.array(z.number()),
+    }).optional().openapi({ description: 'Label-free thresholds: the false-alarm rate on held-out normal traffic, with a 95 % interval.' }),
+    alertRate: z.object({
+      connectionsPerHour: z.number(), alertsPerHour: z.number(), alertsPerDay: z.number(), spanSeconds: z.number(),
+    }).nullable().optional().openapi({ description: 'Alerts to expect per hour and day on traffic like the training capture.' }),
     metrics: z.object({
       accuracy: z.number(),
       precision: z.number(),
@@ -61,7 +69,7 @@ export const TrainingSchema = z
       fpr: z.number(),
       objectiveF1: z.number(),
       byCategory: z.record(z.string(), CategoryStatsSchema),
-    }).openapi({ description: 'Cross-validated metrics on the training file at the chosen threshold.' }),
+    }).nullable().openapi({ description: 'Cross-validated metrics on the training file at the chosen threshold (null without attack labels).' }),
   })
   .openapi('Training');
 
@@ -70,7 +78,7 @@ export const ModelInfoSchema = z
     id: z.string(),
     name: z.string(),
     features: z.int().openapi({ description: 'Columns after preprocessing (numeric features plus one-hot categories).' }),
-    inputFeatures: z.array(z.string()).openapi({ description: 'The 41 KDD features a record must provide.' }),
+    inputFeatures: z.array(z.string()).openapi({ description: 'The input features a record must provide (the 41 KDD features for KDD models).' }),
     columns: z.array(z.string()),
     members: z.array(
       z.object({

@@ -1,6 +1,8 @@
-// Training: fit the preprocessing and the ensemble on the normal rows of a
-// labelled file, then choose the threshold on cross-validated scores, so that
-// normal rows are scored by models that never saw them.
+// Training: fit the preprocessing and the ensemble on the normal rows, then
+// choose the threshold on cross-validated scores, so that normal rows are scored
+// by models that never saw them. With attack labels the threshold maximises F1;
+// without (a user's own normal traffic) it is the cut that gives a target
+// false-alarm rate on held-out normal rows.
 
 import type { RecordBatch } from '../data/batch.ts';
 import { normalMaskFromLabels, Preprocessor } from '../data/preprocess.ts';
@@ -11,7 +13,9 @@ import { confusionFrom, rates } from '../metrics/confusion.ts';
 import { prAuc, rocAuc } from '../metrics/curves.ts';
 import { fitEnsemble, fuseScores, type Ensemble } from '../model/ensemble.ts';
 import { columnsOf, planMembers, type MemberSpec } from '../model/members.ts';
-import { AnomalyModel, type ThresholdWeighting, type TrainingMetrics } from '../model/model.ts';
+import { AnomalyModel, type ThresholdWeighting, type TrainingInfo, type TrainingMetrics } from '../model/model.ts';
+import { schemaLayout } from '../data/input-schema.ts';
+import { alertRate, falseAlarmThreshold, tailCalibrationSlope } from './false-alarm.ts';
 import { DEFAULT_SEVERITY_CUTS, fitCalibrationSlope, type ScoringParams } from '../model/scoring.ts';
 import { rowWeights } from '../model/threshold.ts';
 import { bestWeightedF1Threshold } from '../metrics/threshold.ts';
@@ -30,7 +34,14 @@ export interface TrainOptions {
   /** Where cross-validation folds run (default: one after another in this thread). */
   foldRunner?: FoldRunner;
   onProgress?: (message: string) => void;
+  /**
+   * Choose the threshold for this false-alarm rate on held-out normal rows instead
+   * of maximising F1. The default when the data has no attack labels (then 0.01).
+   */
+  falseAlarmRate?: number;
 }
+
+export const DEFAULT_FALSE_ALARM_RATE = 0.01;
 
 export class TrainingError extends Error {
   override name = 'TrainingError';
@@ -39,14 +50,18 @@ export class TrainingError extends Error {
 export async function trainModel(engine: Engine, batch: RecordBatch, opts: TrainOptions = {}): Promise<AnomalyModel> {
   const { name = 'default', source = 'training data', seed = 0, nInit = 3, folds = 5, thresholdWeighting = 'category' } = opts;
   const log = opts.onProgress ?? (() => {});
-  const members = [...(opts.members ?? planMembers(seed))];
-  if (!batch.labels) throw new TrainingError(`${source} has no label column; training needs labelled rows (normal and attacks)`);
-  const mask = normalMaskFromLabels(batch.labels);
+  const members = [...(opts.members ?? planMembers(seed, {}, schemaLayout(batch.schema).names))];
+  // No labels: every row is taken as normal traffic (the user's own capture).
+  const mask = batch.labels ? normalMaskFromLabels(batch.labels) : new Uint8Array(batch.count).fill(1);
   const normalRows = mask.reduce((a, b) => a + b, 0);
   const attackRows = batch.count - normalRows;
   const minRows = Math.max(...members.map((m) => m.k)) * folds;
   if (normalRows < minRows) throw new TrainingError(`${source} has ${normalRows} normal rows; training needs at least ${minRows} (largest k × folds)`);
-  if (attackRows === 0) throw new TrainingError(`${source} has no attack rows; the threshold is chosen on labelled attacks, so include some`);
+  const far = opts.falseAlarmRate ?? (attackRows === 0 ? DEFAULT_FALSE_ALARM_RATE : undefined);
+  if (far !== undefined && !(far > 0 && far < 0.5)) throw new TrainingError(`the false-alarm rate must be between 0 and 0.5, got ${far}`);
+  if (far !== undefined && normalRows * far < folds) {
+    throw new TrainingError(`${source} has ${normalRows} normal rows: too few to estimate a false-alarm rate of ${far} (each of the ${folds} folds needs at least one alarm); capture more traffic or raise --false-alarm-rate`);
+  }
 
   log(`preprocessing ${batch.count.toLocaleString('en-US')} rows (${normalRows.toLocaleString('en-US')} normal)`);
   const preprocessor = Preprocessor.fit(batch, mask, { minScale: opts.minScale });
@@ -61,11 +76,17 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   // threshold) run while the final ensemble is fitted; each returns per-member
   // distances, combined below with the final ensemble's weights.
   const jobs: FoldJob[] = [];
+  // Label-free folds are contiguous blocks in file (time) order: traffic is
+  // correlated in time, and interleaved folds would score each row by a model that
+  // saw its neighbours, making the false-alarm estimate optimistic.
+  const foldOf = far === undefined
+    ? (i: number) => i % folds
+    : (i: number) => Math.min(folds - 1, Math.floor((i * folds) / normalIdx.length));
   for (let f = 0; f < folds; f++) {
-    const held = normalIdx.filter((_, i) => i % folds === f);
+    const held = normalIdx.filter((_, i) => foldOf(i) === f);
     jobs.push({
       X, dim, members, columns, nInit: 1,
-      fitRows: Int32Array.from(normalIdx.filter((_, i) => i % folds !== f)),
+      fitRows: Int32Array.from(normalIdx.filter((_, i) => foldOf(i) !== f)),
       scoreRows: Int32Array.from([...held, ...attackIdx]),
     });
   }
@@ -92,14 +113,32 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   log('choosing the threshold');
 
   const truth = Uint8Array.from(mask, (v) => 1 - v);
-  const weights = rowWeights(batch.labels, thresholdWeighting);
+  if (far !== undefined) {
+    const heldOut = jobs.map((j) => Int32Array.from(j.scoreRows.subarray(0, j.scoreRows.length - attackIdx.length)));
+    const chosen = falseAlarmThreshold(cvScores, heldOut, far);
+    const scoring: ScoringParams = {
+      threshold: chosen.threshold,
+      severityCuts: DEFAULT_SEVERITY_CUTS,
+      calibrationSlope: tailCalibrationSlope(cvScores, normalIdx, chosen.threshold, far),
+    };
+    const training: TrainingInfo = {
+      source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting,
+      thresholdObjective: 'false-alarm-rate',
+      metrics: attackRows > 0 && batch.labels ? trainingMetrics(cvScores, truth, batch.labels, chosen.threshold, NaN) : null,
+      falseAlarm: chosen.estimate,
+      alertRate: alertRate(batch, normalIdx, chosen.estimate.estimate),
+    };
+    return new AnomalyModel(name, name, preprocessor, ensemble, scoring, training);
+  }
+  const labels = batch.labels!;
+  const weights = rowWeights(labels, thresholdWeighting);
   const cut = bestWeightedF1Threshold(cvScores, truth, weights);
   const scoring: ScoringParams = {
     threshold: cut.threshold,
     severityCuts: DEFAULT_SEVERITY_CUTS,
     calibrationSlope: fitCalibrationSlope(cvScores, truth, cut.threshold, weights),
   };
-  const metrics = trainingMetrics(cvScores, truth, batch.labels, cut.threshold, cut.f1);
+  const metrics = trainingMetrics(cvScores, truth, labels, cut.threshold, cut.f1);
   const training = {
     source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting, metrics,
   };
@@ -120,6 +159,6 @@ function trainingMetrics(scores: Float64Array, truth: Uint8Array, labels: string
   for (const e of Object.values(byCategory)) e.rate = e.detected / e.total;
   return {
     accuracy: r.accuracy, precision: r.precision, recall: r.recall, f1: r.f1, fpr: r.fpr,
-    rocAuc: rocAuc(scores, truth), prAuc: prAuc(scores, truth), objectiveF1, byCategory,
+    rocAuc: rocAuc(scores, truth), prAuc: prAuc(scores, truth), objectiveF1: Number.isNaN(objectiveF1) ? r.f1 : objectiveF1, byCategory,
   };
 }

@@ -20,7 +20,7 @@ describe('explanations', () => {
     expect(topFeatures(new Float64Array(6), index, raw)).toEqual([]);
   });
 
-  it('rejects a column that names no KDD feature', () => {
-    expect(() => featureIndexOf(['nonsense'])).toThrow(/names no KDD feature/);
+  it('rejects a column that names no input feature', () => {
+    expect(() => featureIndexOf(['nonsense'])).toThrow(/names no input feature/);
   });
 });
