@@ -1,0 +1,41 @@
+// The KDD features a packet-header source (pcap flow assembler, Zeek conn.log)
+// can compute: the 9 basic, 9 two-second traffic and 10 host features, in KDD
+// order. The 13 content features need payload inspection and are absent here;
+// a source that lacks even some header fields says so, so that a model never
+// reads a silent zero where the source had nothing.
+
+import type { FeatureSpec, InputSchema } from '../data/input-schema.ts';
+import { CATEGORICAL_FEATURES, FEATURE_NAMES, LOG_FEATURES } from '../data/schema.ts';
+
+/** KDD features that need the payload (logins, shells, file accesses…): no header source has them. */
+export const CONTENT_FEATURES: readonly string[] = Object.freeze(FEATURE_NAMES.slice(9, 22));
+
+/** The 28 header features, in KDD file order. */
+export const HEADER_FEATURES: readonly string[] = Object.freeze(
+  FEATURE_NAMES.filter((f) => !CONTENT_FEATURES.includes(f)),
+);
+
+/** conn.log has no fragment or URG counts; a Zeek source provides the 26 other header features. */
+export const ZEEK_LACKS: readonly string[] = Object.freeze(['wrong_fragment', 'urgent']);
+
+function spec(name: string): FeatureSpec {
+  if ((CATEGORICAL_FEATURES as readonly string[]).includes(name)) return { name, kind: 'categorical' };
+  return LOG_FEATURES.includes(name) ? { name, kind: 'numeric', log: true } : { name, kind: 'numeric' };
+}
+
+export const KDD_HEADER_SCHEMA: InputSchema = Object.freeze({
+  name: 'kdd-headers',
+  features: Object.freeze(HEADER_FEATURES.map(spec)),
+});
+
+/**
+ * The header schema without the features a source lacks (same name and order),
+ * e.g. kddHeaderSchema(ZEEK_LACKS) for conn.log input: 26 features.
+ */
+export function kddHeaderSchema(lacks: readonly string[] = []): InputSchema {
+  for (const f of lacks) {
+    if (!HEADER_FEATURES.includes(f)) throw new RangeError(`kddHeaderSchema: "${f}" is not a KDD header feature`);
+  }
+  if (lacks.length === 0) return KDD_HEADER_SCHEMA;
+  return { name: KDD_HEADER_SCHEMA.name, features: KDD_HEADER_SCHEMA.features.filter((f) => !lacks.includes(f.name)) };
+}

@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { ConnectionFeatures, connectionFeatures } from '../../src/flows/window.ts';
+import { KDD_HEADER_SCHEMA, ZEEK_LACKS, CONTENT_FEATURES } from '../../src/flows/kdd-headers.ts';
+import { numericNames, categoricalNames } from '../../src/data/input-schema.ts';
+import { conn, T0, value } from './window-helpers.ts';
+
+const S = KDD_HEADER_SCHEMA;
+
+describe('kdd-headers schema', () => {
+  it('has the 28 header features in KDD order, the 13 content features apart', () => {
+    expect(S.features).toHaveLength(28);
+    expect(S.features.slice(0, 9).map((f) => f.name)).toEqual([
+      'duration', 'protocol_type', 'service', 'flag', 'src_bytes', 'dst_bytes', 'land', 'wrong_fragment', 'urgent',
+    ]);
+    expect(S.features[9].name).toBe('count');
+    expect(S.features.at(-1)!.name).toBe('dst_host_srv_rerror_rate');
+    expect(CONTENT_FEATURES).toHaveLength(13);
+    expect(CONTENT_FEATURES[0]).toBe('hot');
+    expect(CONTENT_FEATURES.at(-1)).toBe('is_guest_login');
+    expect(categoricalNames(S)).toEqual(['protocol_type', 'service', 'flag']);
+    expect(S.features.filter((f) => f.log).map((f) => f.name)).toEqual([
+      'duration', 'src_bytes', 'dst_bytes', 'wrong_fragment', 'urgent', 'count', 'srv_count', 'dst_host_count', 'dst_host_srv_count',
+    ]);
+  });
+});
+
+describe('two-second traffic features', () => {
+  it('five connections to one host within 2 s, three of them S0: count 5, serror_rate 0.6', () => {
+    const flags = ['SF', 'S0', 'S0', 'SF', 'S0'] as const;
+    const conns = flags.map((flag, i) => conn({ start: T0 + i * 0.4, origPort: 40000 + i, flag }));
+    const rows = connectionFeatures(conns);
+    expect(rows.count).toBe(5);
+    expect(value(rows, S, 4, 'count')).toBe(5);
+    expect(value(rows, S, 4, 'serror_rate')).toBeCloseTo(0.6, 12);
+    expect(value(rows, S, 4, 'srv_serror_rate')).toBeCloseTo(0.6, 12);
+    expect(value(rows, S, 4, 'rerror_rate')).toBe(0);
+    // The current connection counts itself: the first sees only itself.
+    expect(value(rows, S, 0, 'count')).toBe(1);
+    expect(value(rows, S, 0, 'serror_rate')).toBe(0);
+    expect(value(rows, S, 1, 'serror_rate')).toBeCloseTo(0.5, 12);
+  });
+
+  it('REJ and the reset flags are REJ errors; SH and S1–S3 are SYN errors; OTH is neither', () => {
+    const flags = ['REJ', 'RSTO', 'RSTR', 'RSTOS0', 'SH', 'S1', 'S2', 'S3', 'OTH', 'SF'] as const;
+    const rows = connectionFeatures(flags.map((flag, i) => conn({ start: T0 + i * 0.01, origPort: 1000 + i, flag })));
+    expect(value(rows, S, 9, 'count')).toBe(10);
+    expect(value(rows, S, 9, 'rerror_rate')).toBeCloseTo(0.4, 12);
+    expect(value(rows, S, 9, 'serror_rate')).toBeCloseTo(0.4, 12);
+    expect(value(rows, S, 9, 'dst_host_rerror_rate')).toBeCloseTo(0.4, 12);
+    expect(value(rows, S, 9, 'dst_host_srv_serror_rate')).toBeCloseTo(0.4, 12);
+  });
+
+  it('srv features span hosts: srv_count, srv_diff_host_rate, same/diff_srv_rate', () => {
+    const rows = connectionFeatures([
+      conn({ start: T0, respAddr: 'A' }),
+      conn({ start: T0 + 0.1, respAddr: 'A', service: 'smtp', respPort: 25 }),
+      conn({ start: T0 + 0.2, respAddr: 'B' }),
+      conn({ start: T0 + 0.3, respAddr: 'C' }),
+      conn({ start: T0 + 0.4, respAddr: 'A' }),
+    ]);
+    // Last row: to A over http. Same host in 2 s: A/http, A/smtp, A/http → count 3, same_srv 2/3.
+    expect(value(rows, S, 4, 'count')).toBe(3);
+    expect(value(rows, S, 4, 'same_srv_rate')).toBeCloseTo(2 / 3, 12);
+    expect(value(rows, S, 4, 'diff_srv_rate')).toBeCloseTo(1 / 3, 12);
+    // Same service (http) in 2 s: A, B, C, A → srv_count 4, 2 of them to other hosts.
+    expect(value(rows, S, 4, 'srv_count')).toBe(4);
+    expect(value(rows, S, 4, 'srv_diff_host_rate')).toBeCloseTo(0.5, 12);
+    // The row to C: alone on its host, http shared with A and B.
+    expect(value(rows, S, 3, 'count')).toBe(1);
+    expect(value(rows, S, 3, 'srv_count')).toBe(3);
+    expect(value(rows, S, 3, 'srv_diff_host_rate')).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('a connection exactly 2 s earlier is outside the window; 1.999 s is inside', () => {
+    const exact = connectionFeatures([conn({ start: T0 }), conn({ start: T0 + 2, origPort: 2 })]);
+    expect(value(exact, S, 1, 'count')).toBe(1);
+    expect(value(exact, S, 1, 'srv_count')).toBe(1);
+    const inside = connectionFeatures([conn({ start: T0 }), conn({ start: T0 + 1.999, origPort: 2 })]);
+    expect(value(inside, S, 1, 'count')).toBe(2);
+    // The host window does not expire by time.
+    expect(value(exact, S, 1, 'dst_host_count')).toBe(2);
+  });
+});
+
+describe('host-window features', () => {
+  it('rolls over after hostWindow connections, across all destinations', () => {
+    // 100 connections to A, one to B, one more to A; window of 100.
+    const conns = [];
+    for (let i = 0; i < 100; i++) conns.push(conn({ start: T0 + i * 10, respAddr: 'A', origPort: 1000 + (i % 4) }));
+    conns.push(conn({ start: T0 + 1000, respAddr: 'B', origPort: 5000 }));
+    conns.push(conn({ start: T0 + 1010, respAddr: 'A', origPort: 1001 }));
+    const rows = connectionFeatures(conns, { hostWindow: 100 });
+    expect(value(rows, S, 99, 'dst_host_count')).toBe(100);
+    // Row 100 (to B): the window holds 99 A + B.
+    expect(value(rows, S, 100, 'dst_host_count')).toBe(1);
+    expect(value(rows, S, 100, 'dst_host_srv_count')).toBe(100);
+    expect(value(rows, S, 100, 'dst_host_srv_diff_host_rate')).toBeCloseTo(99 / 100, 12);
+    // Row 101 (to A): connections 2..101 → 98 A + B + itself.
+    expect(value(rows, S, 101, 'dst_host_count')).toBe(99);
+    expect(value(rows, S, 101, 'dst_host_srv_count')).toBe(100);
+    expect(value(rows, S, 101, 'dst_host_same_srv_rate')).toBe(1);
+    expect(value(rows, S, 101, 'dst_host_srv_diff_host_rate')).toBeCloseTo(1 / 100, 12);
+    // Source port 1001 among A's 99: ports cycle 1000..1003 over i = 2..99 → 24 with 1001 (i = 5, 9, …, 97) + itself.
+    expect(value(rows, S, 101, 'dst_host_same_src_port_rate')).toBeCloseTo(25 / 99, 12);
+    // 10 s apart: the two-second window never holds two.
+    expect(value(rows, S, 101, 'count')).toBe(1);
+  });
+
+  it('defaults to 255 connections (the NSL-KDD range)', () => {
+    const conns = Array.from({ length: 300 }, (_, i) => conn({ start: T0 + i * 10, origPort: i }));
+    const rows = connectionFeatures(conns);
+    expect(value(rows, S, 254, 'dst_host_count')).toBe(255);
+    expect(value(rows, S, 299, 'dst_host_count')).toBe(255);
+    expect(value(rows, S, 299, 'dst_host_srv_count')).toBe(255);
+  });
+
+  it('dst_host_diff_srv_rate and error rates over the host window', () => {
+    const rows = connectionFeatures([
+      conn({ start: T0, flag: 'REJ' }),
+      conn({ start: T0 + 5, service: 'ftp', respPort: 21, flag: 'S0' }),
+      conn({ start: T0 + 10, origPort: 40001 }),
+      conn({ start: T0 + 15, origPort: 40001, respAddr: '10.0.0.8' }),
+    ]);
+    expect(value(rows, S, 2, 'dst_host_count')).toBe(3);
+    expect(value(rows, S, 2, 'dst_host_srv_count')).toBe(2);
+    expect(value(rows, S, 2, 'dst_host_same_srv_rate')).toBeCloseTo(2 / 3, 12);
+    expect(value(rows, S, 2, 'dst_host_diff_srv_rate')).toBeCloseTo(1 / 3, 12);
+    expect(value(rows, S, 2, 'dst_host_serror_rate')).toBeCloseTo(1 / 3, 12);
+    expect(value(rows, S, 2, 'dst_host_rerror_rate')).toBeCloseTo(1 / 3, 12);
+    expect(value(rows, S, 2, 'dst_host_srv_rerror_rate')).toBeCloseTo(1 / 2, 12);
+    expect(value(rows, S, 2, 'dst_host_srv_serror_rate')).toBe(0);
+    expect(value(rows, S, 2, 'dst_host_same_src_port_rate')).toBeCloseTo(1 / 3, 12);
+    expect(value(rows, S, 3, 'dst_host_count')).toBe(1);
+    expect(value(rows, S, 3, 'dst_host_srv_count')).toBe(3);
+    expect(value(rows, S, 3, 'dst_host_srv_diff_host_rate')).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('basic features and output layout', () => {
+  it('copies the basic features, sets land, fills categorical and identity columns', () => {
+    const rows = connectionFeatures([
+      conn({ start: T0, duration: 1.25, origBytes: 7, respBytes: 9, wrongFragment: 1, urgent: 2 }),
+      conn({ start: T0 + 1, origAddr: '10.0.0.9', origPort: 80, protocol: 'udp', service: 'private', flag: 'SF' }),
+    ]);
+    expect(rows.numeric).toHaveLength(2 * 25);
+    expect(Array.from(rows.numeric.subarray(0, 6))).toEqual([1.25, 7, 9, 0, 1, 2]);
+    expect(value(rows, S, 1, 'land')).toBe(1);
+    expect(rows.categorical).toEqual([['tcp', 'udp'], ['http', 'private'], ['SF', 'SF']]);
+    expect(rows.identity.src).toEqual(['10.0.0.1', '10.0.0.9']);
+    expect(rows.identity.dstPort).toEqual([80, 80]);
+    expect(rows.identity.start).toEqual([T0, T0 + 1]);
+  });
+
+  it('a source lacking wrong_fragment and urgent gets a 26-feature schema, never zeros for them', () => {
+    const z = conn({ wrongFragment: NaN, urgent: NaN });
+    const rows = connectionFeatures([z], { lacks: ZEEK_LACKS });
+    expect(rows.schema.features).toHaveLength(26);
+    expect(numericNames(rows.schema)).not.toContain('wrong_fragment');
+    expect(rows.numeric).toHaveLength(23);
+    expect(rows.numeric.every(Number.isFinite)).toBe(true);
+    expect(() => connectionFeatures([z])).toThrow(/lacks: ZEEK_LACKS/);
+    expect(() => new ConnectionFeatures({ lacks: ['service'] })).toThrow(/not a numeric KDD header feature/);
+  });
+
+  it('take(maxRows) drains in order, in pieces', () => {
+    const f = new ConnectionFeatures();
+    for (let i = 0; i < 5; i++) f.push(conn({ start: T0 + i, origPort: i }));
+    f.finish();
+    const a = f.take(2);
+    const b = f.take(10);
+    expect(a.count).toBe(2);
+    expect(b.count).toBe(3);
+    expect(a.identity.srcPort).toEqual([0, 1]);
+    expect(b.identity.srcPort).toEqual([2, 3, 4]);
+    expect(f.take().count).toBe(0);
+  });
+});
+
+describe('ordering', () => {
+  // Mixed traffic, with ties on start, shuffled deterministically.
+  const sorted = Array.from({ length: 60 }, (_, i) =>
+    conn({
+      start: T0 + Math.floor(i / 3) * 0.3,
+      respAddr: `10.0.0.${i % 4}`,
+      origPort: 30000 + ((i * 7) % 11),
+      service: i % 5 === 0 ? 'smtp' : 'http',
+      flag: i % 6 === 0 ? 'S0' : i % 7 === 0 ? 'REJ' : 'SF',
+    }),
+  );
+  const shuffled = [...sorted].sort((a, b) => ((a.origPort * 31 + a.start * 17) % 13) - ((b.origPort * 31 + b.start * 17) % 13));
+
+  it('out-of-order input within the horizon gives the same rows as sorted input', () => {
+    expect(shuffled.map((c) => c.start)).not.toEqual(sorted.map((c) => c.start));
+    const a = connectionFeatures(sorted);
+    const b = connectionFeatures(shuffled);
+    expect(b.identity).toEqual(a.identity);
+    expect(Array.from(b.numeric)).toEqual(Array.from(a.numeric));
+    expect(b.categorical).toEqual(a.categorical);
+  });
+
+  it('advance(watermark) releases only connections that started before it', () => {
+    const f = new ConnectionFeatures({ horizon: Infinity });
+    for (const c of shuffled) f.push(c);
+    expect(f.pending).toBe(0);
+    f.advance(T0 + 0.3); // starts T0 (3 connections)
+    expect(f.pending).toBe(3);
+    expect(f.buffered).toBe(57);
+    f.finish();
+    const rows = f.take();
+    expect(Array.from(rows.numeric)).toEqual(Array.from(connectionFeatures(sorted).numeric));
+  });
+
+  it('without a watermark, the horizon releases; a connection later than it is processed on arrival', () => {
+    const f = new ConnectionFeatures({ horizon: 120 });
+    f.push(conn({ start: T0 + 100 }));
+    f.push(conn({ start: T0 + 10, origPort: 1 })); // 90 s late: still in order
+    expect(f.pending).toBe(0);
+    f.push(conn({ start: T0 + 300, origPort: 2 })); // releases T0+10 and T0+100
+    expect(f.take().identity.srcPort).toEqual([1, 40000]);
+    f.push(conn({ start: T0 + 50, origPort: 3 })); // before what was released: late
+    expect(f.late).toBe(1);
+    expect(f.take().identity.srcPort).toEqual([3]);
+    f.finish();
+    expect(f.take().identity.srcPort).toEqual([2]);
+  });
+});
