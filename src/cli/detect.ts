@@ -13,7 +13,7 @@ import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
 import { fail, openInput } from './io.ts';
 import { openOutput, openSpool, OutputError } from './output.ts';
 import { progressBar } from './progress.ts';
-import { CSV_HEADER, csvLine } from './record-formats.ts';
+import { csvHeader, csvLine, hasIdentity } from './record-formats.ts';
 import { renderSummary, renderTopRecords } from './render.ts';
 
 const FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
@@ -65,20 +65,24 @@ async function main(): Promise<void> {
   const spool = format === 'json' ? await openSpool() : null;
   const top = new TopRecords(TOP_RECORDS);
   let first = true;
+  let csvIdentity: boolean | null = null; // the CSV header waits for the first record: identity columns or not
   const onRecord = (r: DetectionRecord): void => {
-    if (format === 'csv') out.write(csvLine(r) + '\n');
+    if (format === 'csv') {
+      if (csvIdentity === null) { csvIdentity = hasIdentity(r); out.write(csvHeader(csvIdentity) + '\n'); }
+      out.write(csvLine(r, csvIdentity) + '\n');
+    }
     else if (format === 'ndjson') out.write(JSON.stringify(r) + '\n');
     else if (spool) { spool.write((first ? '' : ',') + JSON.stringify(r)); first = false; }
     else top.add(r);
   };
   try {
-    if (format === 'csv') out.write(CSV_HEADER + '\n');
     const report = await runDetection(detector, counted, {
       all: values.all, source, onRecord,
       onProgress: (rows) => bar.update(bytes, rows),
       afterBatch: async () => { await out.drain(); await spool?.drain(); },
     });
     bar.done();
+    if (format === 'csv' && csvIdentity === null) out.write(csvHeader(false) + '\n');
     const { summary, metrics } = report;
     if (format === 'json') {
       await spool!.close();

@@ -46,11 +46,16 @@ export function renderSummary(report: DetectionReport, source: string): string {
 /** `top`: the highest-scoring records, best first; `reported`: how many records there were in all. */
 export function renderTopRecords(top: DetectionRecord[], anomalies: number, reported: number): string {
   if (top.length === 0) return '';
+  // Connection identities (pcap, Zeek, flow CSVs) so an alert can be found again in the capture.
+  const withId = top.some((r) => r.src !== undefined || r.time !== undefined);
+  const endpoint = (addr?: string, port?: number) => addr === undefined ? '' : port === undefined ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`;
   const rows = top.map((r) => [
-    String(r.row), r.score.toFixed(3), r.severity, r.confidence.toFixed(3), r.label ?? '',
+    String(r.row),
+    ...(withId ? [r.time?.replace('T', ' ').replace('Z', '') ?? '', r.protocol ?? '', endpoint(r.src, r.srcPort), endpoint(r.dst, r.dstPort)] : []),
+    r.score.toFixed(3), r.severity, r.confidence.toFixed(3), r.label ?? '',
     r.topFeatures.map((f) => `${f.feature}=${f.value} (${Math.round(f.share * 100)}%)`).join(', '),
   ]);
-  const head = ['row', 'score', 'severity', 'confidence', 'label', 'top features (share of distance)'];
+  const head = ['row', ...(withId ? ['time (UTC)', 'proto', 'source', 'destination'] : []), 'score', 'severity', 'confidence', 'label', 'top features (share of distance)'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => '  ' + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]))).join('  ');
   const of = reported === anomalies ? `${int(anomalies)} anomalies` : `${int(reported)} records`;

@@ -1,4 +1,6 @@
-// Streaming KDD CSV reader: bytes → text → csv-parse → validated columnar batches.
+// Streaming reader for every input the detector takes: bytes → the format's
+// reader → validated columnar batches. CSV (KDD files and flow-meter exports)
+// goes text → csv-parse → rows; captures and Zeek logs have readers of their own.
 
 import { parse } from 'csv-parse';
 import { BatchBuilder, concatBatches, parseNumeric, type RecordBatch } from './batch.ts';
@@ -7,6 +9,10 @@ import { describeColumns, detectLayout, type InputLayout } from './format.ts';
 import { CATEGORICAL_FEATURES, CATEGORICAL_FEATURE_INDEX, FEATURE_NAMES, NUMERIC_FEATURE_INDEX, normalizeLabel } from './schema.ts';
 import { MAX_LINE, PlainRecords, type RecordSource } from './plain-records.ts';
 import { textChunks, type CsvInput } from './text.ts';
+import { firstLine, sniff } from './sniff.ts';
+import { emptyIdentity } from './identity.ts';
+import { schemaLayout } from './input-schema.ts';
+import { appendFlowRow, detectFlowCsv, type FlowCsvLayout, type FlowRowOutput } from '../flows/flow-csv.ts';
 
 export type { CsvInput } from './text.ts';
 
@@ -19,22 +25,41 @@ export interface ReadOptions {
 
 export const DEFAULT_BATCH_SIZE = 8192;
 
-type LayoutBatch = RecordBatch & { layout: InputLayout };
+/** A batch and the input format it came from ('nsl-kdd', 'cicflowmeter', 'pcap', 'zeek', …). */
+export type SourceBatch = RecordBatch & {
+  format: string;
+  /** The KDD column layout (KDD CSV files only). */
+  layout?: InputLayout;
+};
 
 /**
  * Yield validated batches of at most batchSize records while consuming the input
- * chunk by chunk, so memory stays bounded by one chunk plus one batch.
+ * chunk by chunk, so memory stays bounded by one chunk plus one batch (plus, for
+ * captures and Zeek logs, the open connections and the feature windows).
  */
-export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): AsyncGenerator<LayoutBatch> {
-  const source = opts.source;
+export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): AsyncGenerator<SourceBatch> {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   }
+  const sniffed = await sniff(input);
+  const reader = chooseReader(sniffed.head);
+  yield* reader(sniffed.input, { ...opts, batchSize });
+}
 
+type BatchReader = (input: CsvInput, opts: ReadOptions & { batchSize: number }) => AsyncGenerator<SourceBatch>;
+
+function chooseReader(head: Uint8Array | string): BatchReader {
+  void firstLine; // captures and Zeek logs are told apart here (see their readers)
+  return csvBatches;
+}
+
+/** KDD CSV files and flow-meter CSV exports, told apart by their first record. */
+async function* csvBatches(input: CsvInput, opts: ReadOptions & { batchSize: number }): AsyncGenerator<SourceBatch> {
+  const { source, batchSize } = opts;
   const csv = new PlainRecords(source, (offset) => new CsvRecords(source, offset));
-  let rows: RowWriter | null = null;
-  let layout: InputLayout | null = null;
+  let rows: RowSink | null = null;
+  let format = '';
   let builder: BatchBuilder | null = null;
   let sawHeader = false;
 
@@ -55,18 +80,26 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
         const line = lines[i];
         // Whitespace-only lines come through as a single empty field.
         if (record.length === 1 && record[0] === '') continue;
-        if (!layout) {
-          layout = detectLayout(record, source);
+        if (!rows) {
+          const flow = detectFlowCsv(record, source);
+          if (flow) {
+            rows = new FlowRowSink(flow, source);
+            format = flow.format;
+            sawHeader = true;
+            continue;
+          }
+          const layout = detectLayout(record, source);
           rows = new RowWriter(layout, source);
+          format = layout.format;
           if (layout.hasHeader) {
             sawHeader = true;
             continue;
           }
         }
-        if (!builder) builder = new BatchBuilder(batchSize, layout.labelColumn >= 0);
-        rows!.append(builder, record, line);
+        if (!builder) builder = rows.builder(batchSize, record, line);
+        rows.append(builder, record, line);
         if (builder.full) {
-          yield { ...builder.finish(), layout };
+          yield rows.finish(builder, format);
           builder = null;
         }
       }
@@ -78,28 +111,91 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
     if (!ended) await chunks.return(undefined);
   }
 
-  if (builder && builder.count > 0) yield { ...builder.finish(), layout: layout! };
-  else if (!layout) {
+  if (builder && builder.count > 0) yield rows!.finish(builder, format);
+  else if (!rows) {
     throw new InputError('the input is empty; expected KDD-format CSV rows', { source, hint: '', kind: 'syntax' });
-  } else if (sawHeader && !rows!.appended) {
+  } else if (sawHeader && !rows.appended) {
     throw new InputError('the input has a header row but no data rows', { source, hint: '' });
   }
 }
 
 /** Read everything into one batch (for training). */
-export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<{ batch: RecordBatch; layout: InputLayout; format: string }> {
+export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<{ batch: RecordBatch; layout: InputLayout | undefined; format: string }> {
   const batches: RecordBatch[] = [];
-  let layout: InputLayout | null = null;
+  let layout: InputLayout | undefined;
+  let format = '';
   // Large batches mean fewer copies when concatenating.
   for await (const b of readBatches(input, { batchSize: 65536, ...opts })) {
     layout = b.layout;
+    format = b.format;
     batches.push(b);
   }
-  return { batch: concatBatches(batches), layout: layout!, format: layout!.format };
+  return { batch: concatBatches(batches), layout, format };
 }
 
-/** Validates CSV records against a layout and writes them into a BatchBuilder. */
-class RowWriter {
+/** What turns CSV records into batch rows, for one input layout. */
+interface RowSink {
+  appended: number;
+  /** A builder for the rows that follow `record` (the first row of a batch). */
+  builder(capacity: number, record: string[], line: number): BatchBuilder;
+  append(b: BatchBuilder, record: string[], line: number): void;
+  finish(b: BatchBuilder, format: string): SourceBatch;
+}
+
+/**
+ * Flow-meter CSV rows (CICFlowMeter, Argus, nfdump). Whether the input is labelled
+ * is decided by its first data row (CICFlowMeter writes "No Label" in an unlabelled
+ * export); a later row that differs is an error rather than a silent mix.
+ */
+class FlowRowSink implements RowSink {
+  appended = 0;
+  private labeled: boolean | null = null;
+  private readonly labelScratch: (string | null)[] = [];
+
+  constructor(private readonly layout: FlowCsvLayout, private readonly source: string | undefined) {}
+
+  builder(capacity: number, record: string[], line: number): BatchBuilder {
+    if (this.labeled === null) {
+      const probe: FlowRowOutput = {
+        numeric: new Float64Array(schemaLayout(this.layout.schema).numeric.length), offset: 0,
+        categorical: schemaLayout(this.layout.schema).categorical.map(() => []),
+        labels: this.layout.hasLabel ? [] : null, identity: emptyIdentity(),
+      };
+      const counts = { ...this.layout.counts }; // the row is written again below: count it once
+      appendFlowRow(this.layout, record, line, probe, this.source);
+      Object.assign(this.layout.counts, counts);
+      this.labeled = probe.labels !== null && probe.labels.length > 0 && probe.labels[0] !== null;
+    }
+    return new BatchBuilder(capacity, this.labeled, this.layout.schema, true);
+  }
+
+  append(b: BatchBuilder, record: string[], line: number): void {
+    b.reserve();
+    const labels = this.layout.hasLabel ? this.labelScratch : null;
+    if (labels) labels.length = 0;
+    const wrote = appendFlowRow(this.layout, record, line, {
+      numeric: b.numeric, offset: b.count * b.width, categorical: b.categorical, labels, identity: b.identity!,
+    }, this.source);
+    if (!wrote) return; // not a flow record (argus management records, nfdump's summary)
+    if (b.labels) {
+      const label = labels?.[0] ?? null;
+      if (label === null) {
+        throw new InputError('this row has no label, but the first row of the file has one', { source: this.source, line, hint: 'Label every row or none.' });
+      }
+      b.labels.push(label);
+    }
+    if (b.count === 0) b.firstLine = line;
+    b.count++;
+    this.appended++;
+  }
+
+  finish(b: BatchBuilder, format: string): SourceBatch {
+    return { ...b.finish(), format };
+  }
+}
+
+/** Validates KDD CSV records against a layout and writes them into a BatchBuilder. */
+class RowWriter implements RowSink {
   appended = 0;
   private readonly numCols: Int32Array;
   private readonly catCols: Int32Array;
@@ -110,6 +206,14 @@ class RowWriter {
   ) {
     this.numCols = NUMERIC_FEATURE_INDEX.map((f) => layout.featureColumns[f]);
     this.catCols = CATEGORICAL_FEATURE_INDEX.map((f) => layout.featureColumns[f]);
+  }
+
+  builder(capacity: number): BatchBuilder {
+    return new BatchBuilder(capacity, this.layout.labelColumn >= 0);
+  }
+
+  finish(b: BatchBuilder, format: string): SourceBatch {
+    return { ...b.finish(), format, layout: this.layout };
   }
 
   append(b: BatchBuilder, record: string[], line: number): void {

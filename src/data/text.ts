@@ -57,7 +57,7 @@ function countNewlines(s: string, end: number): number {
   return n;
 }
 
-async function* rawChunks(input: CsvInput): AsyncGenerator<Uint8Array | string> {
+export async function* rawChunks(input: CsvInput): AsyncGenerator<Uint8Array | string> {
   if (typeof input === 'string') {
     yield* splitString(input);
   } else if (input instanceof Uint8Array) {

@@ -5,6 +5,7 @@
 import type { CsvInput } from '../data/text.ts';
 import { readBatches } from '../data/reader.ts';
 import type { RecordBatch } from '../data/batch.ts';
+import { recordIdentity } from '../data/identity.ts';
 import { MetricsAccumulator } from '../metrics/accumulator.ts';
 import { attackCategory } from '../metrics/categories.ts';
 import { SEVERITIES, type Severity } from '../model/scoring.ts';
@@ -101,7 +102,7 @@ export class ReportBuilder {
 export async function runDetection(detector: Detector, input: CsvInput, opts: RunOptions = {}): Promise<DetectionReport> {
   const builder = new ReportBuilder(detector, opts);
   for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize })) {
-    builder.setFormat(batch.layout.format);
+    builder.setFormat(batch.format);
     builder.add(detector.scoreBatch(batch));
     opts.onProgress?.(builder.rowCount);
     if (opts.afterBatch) await opts.afterBatch();
@@ -113,6 +114,7 @@ function recordOf(scored: ScoredBatch, i: number, row: number, batch: RecordBatc
   const label = batch.labels?.[i];
   return {
     row,
+    ...(batch.identity ? recordIdentity(batch.identity, i) : {}),
     score: round(scored.scores[i], 4),
     anomaly: scored.anomaly[i] === 1,
     confidence: round(scored.confidence[i], 4),

@@ -154,7 +154,7 @@ export async function analyzeLocal(
     if (opts.isCancelled?.()) throw new CancelledError();
     batch = b;
     base = builder.rowCount;
-    builder.setFormat(b.layout.format);
+    builder.setFormat(b.format);
     const scored = detector.scoreBatch(b);
     builder.add(scored);
     hist.add(scored.scores, b.labels);

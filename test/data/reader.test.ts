@@ -9,7 +9,7 @@ const plain = (b: RecordBatch) => ({ ...b, numeric: Array.from(b.numeric) });
 describe('readAll', () => {
   it('reads NSL-KDD rows into columns', async () => {
     const { batch, layout } = await readAll(toCsv(ROWS), { source: 'fixture.csv' });
-    expect(layout.format).toBe('nsl-kdd');
+    expect(layout!.format).toBe('nsl-kdd');
     expect(batch.count).toBe(6);
     expect(batch.firstLine).toBe(1);
     expect(batch.numeric).toHaveLength(6 * 38);
@@ -21,13 +21,13 @@ describe('readAll', () => {
 
   it('reads KDD Cup 99 rows and strips the label dot', async () => {
     const { batch, layout } = await readAll(toCsv(ROWS, 'kdd99'));
-    expect(layout.format).toBe('kdd99');
+    expect(layout!.format).toBe('kdd99');
     expect(batch.labels).toEqual(['normal', 'normal', 'neptune', 'smurf', 'normal', 'portsweep']);
   });
 
   it('reads unlabeled rows with labels = null', async () => {
     const { batch, layout } = await readAll(toCsv(ROWS, 'unlabeled'));
-    expect(layout.format).toBe('unlabeled');
+    expect(layout!.format).toBe('unlabeled');
     expect(batch.labels).toBeNull();
     expect(batch.count).toBe(6);
   });
@@ -35,7 +35,7 @@ describe('readAll', () => {
   it('reads a header file in shuffled order like the headerless one', async () => {
     const columns = ['attack_type', ...[...FEATURE_NAMES].reverse()];
     const { batch, layout } = await readAll(toHeaderCsv(ROWS, columns, 'attack_type'));
-    expect(layout.format).toBe('header');
+    expect(layout!.format).toBe('header');
     const ref = (await readAll(toCsv(ROWS))).batch;
     expect(plain(batch)).toEqual({ ...plain(ref), firstLine: 2 });
   });
@@ -82,7 +82,7 @@ describe('readBatches', () => {
     const text = toCsv(randomRows(10, 3));
     const got = [];
     for await (const b of readBatches(text, { batchSize: 4 })) {
-      got.push([b.count, b.firstLine, b.numeric.length, b.labels!.length, b.layout.format]);
+      got.push([b.count, b.firstLine, b.numeric.length, b.labels!.length, b.layout!.format]);
     }
     expect(got).toEqual([
       [4, 1, 4 * 38, 4, 'nsl-kdd'],

@@ -12,7 +12,7 @@ if (!present) console.warn(`[test/data] skipping real-data test: ${file} not fou
 describe.skipIf(!present)('real NSL-KDD data', () => {
   it('reads KDDTest+.txt: 22,544 labelled rows, format nsl-kdd', async () => {
     const { batch, layout } = await readAll(readFileSync(file), { source: 'KDDTest+.txt', batchSize: 5000 });
-    expect(layout.format).toBe('nsl-kdd');
+    expect(layout!.format).toBe('nsl-kdd');
     expect(batch.count).toBe(22544);
     expect(batch.labels).toHaveLength(22544);
     expect(batch.labels).toContain('normal');
