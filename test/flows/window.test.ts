@@ -2,9 +2,42 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionFeatures, connectionFeatures } from '../../src/flows/window.ts';
 import { KDD_HEADER_SCHEMA, ZEEK_LACKS, CONTENT_FEATURES } from '../../src/flows/kdd-headers.ts';
 import { numericNames, categoricalNames } from '../../src/data/input-schema.ts';
-import { conn, T0, value } from './window-helpers.ts';
+import type { Connection } from '../../src/flows/connection.ts';
+import type { FeatureRows } from '../../src/flows/window.ts';
+import type { InputSchema } from '../../src/data/input-schema.ts';
 
 const S = KDD_HEADER_SCHEMA;
+
+const T0 = 1_700_000_000;
+
+function conn(over: Partial<Connection> = {}): Connection {
+  return {
+    start: T0,
+    duration: 0.5,
+    protocol: 'tcp',
+    origAddr: '10.0.0.1',
+    origPort: 40000,
+    respAddr: '10.0.0.9',
+    respPort: 80,
+    service: 'http',
+    flag: 'SF',
+    origBytes: 200,
+    respBytes: 1000,
+    origPackets: 5,
+    respPackets: 5,
+    wrongFragment: 0,
+    urgent: 0,
+    ...over,
+  };
+}
+
+/** Numeric feature `name` of row `i`. */
+function value(rows: FeatureRows, schema: InputSchema, i: number, name: string): number {
+  const names = numericNames(schema);
+  const j = names.indexOf(name);
+  if (j < 0) throw new Error(`no numeric feature ${name}`);
+  return rows.numeric[i * names.length + j];
+}
 
 describe('kdd-headers schema', () => {
   it('has the 28 header features in KDD order, the 13 content features apart', () => {
