@@ -30,7 +30,9 @@ export interface ReorderOptions {
   /**
    * For sources without a watermark (Zeek): once a connection starting at t has
    * been seen, everything that started before t − horizon is released. Seconds;
-   * default 120. Infinity for sources that call advance() with a watermark.
+   * default 120. It stops applying at the first advance(): a source with a
+   * watermark releases by the watermark alone, so a long connection that ends
+   * late still finds its place.
    */
   horizon?: number;
   /** Buffered connections beyond this are released oldest first, to bound memory. Default 1,000,000. */
@@ -56,6 +58,7 @@ export class ReorderBuffer {
   private maxStart = -Infinity;
   /** Start of the last connection released: anything earlier is late. */
   private releasedUpTo = -Infinity;
+  private watermarked = false;
   late = 0;
 
   constructor(private readonly emit: (c: Connection) => void, opts: ReorderOptions = {}) {
@@ -78,11 +81,12 @@ export class ReorderBuffer {
     }
     this.heapPush(c);
     if (c.start > this.maxStart) this.maxStart = c.start;
-    if (this.horizon !== Infinity) this.releaseBefore(this.maxStart - this.horizon);
+    if (!this.watermarked && this.horizon !== Infinity) this.releaseBefore(this.maxStart - this.horizon);
     while (this.heap.length > this.maxBuffered) this.releaseOne();
   }
 
   advance(watermark: number): void {
+    this.watermarked = true;
     this.releaseBefore(watermark);
   }
 

@@ -243,6 +243,20 @@ describe('ordering', () => {
     expect(Array.from(rows.numeric)).toEqual(Array.from(connectionFeatures(sorted).numeric));
   });
 
+  it('once a watermark is given, the horizon no longer releases (a long connection ends late)', () => {
+    const f = new ConnectionFeatures({ horizon: 120 });
+    f.advance(T0);
+    f.push(conn({ start: T0 + 1000, origPort: 1 }));
+    f.push(conn({ start: T0 + 500, origPort: 3 })); // a horizon would release this one now…
+    f.push(conn({ start: T0 + 10, origPort: 2 })); // …and this 1000 s connection would come too late
+    expect(f.pending).toBe(0);
+    f.advance(T0 + 11);
+    expect(f.take().identity.srcPort).toEqual([2]);
+    f.finish();
+    expect(f.take().identity.srcPort).toEqual([3, 1]);
+    expect(f.late).toBe(0);
+  });
+
   it('without a watermark, the horizon releases; a connection later than it is processed on arrival', () => {
     const f = new ConnectionFeatures({ horizon: 120 });
     f.push(conn({ start: T0 + 100 }));
