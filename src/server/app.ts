@@ -13,7 +13,7 @@ import { detect, NDJSON } from './detect.ts';
 import { fallbackPage } from './page.ts';
 import { HttpProblem, problemResponse, ProblemTypes, statusTitle, toProblem, type Problem } from './problem.ts';
 import {
-  CsvBodySchema, DetectJsonSchema, DetectQuerySchema, HealthSchema, ModelInfoSchema, MultipartBodySchema,
+  CsvBodySchema, DetectJsonSchema, DetectQuerySchema, HealthSchema, ModelInfoSchema, MultipartBodySchema, PcapBodySchema, ZeekLogBodySchema,
   ProblemSchema, ReportSchema,
 } from './schemas.ts';
 
@@ -73,7 +73,7 @@ export const detectRoute = createRoute({
   path: '/api/detect',
   summary: 'Score connection records',
   description:
-    'Scores KDD-format records with the ensemble and reports anomalies, severity, confidence and the features behind each verdict, plus detection metrics when the records are labelled. The JSON response is the document `npm run detect -- --format json` prints, with the same numbers for the same input.',
+    'Scores connection records with the ensemble and reports anomalies, severity, confidence and the features behind each verdict (and the connection identity — time, protocol, addresses, ports — when the input has it), plus detection metrics when the records are labelled. Inputs: KDD-format CSV, flow-meter CSV exports (CICFlowMeter, Argus, nfdump), pcap/pcapng captures, Zeek conn.log (TSV or JSON lines) and JSON records; the format is recognised from the content. The JSON response is the document `npm run detect -- --format json` prints, with the same numbers for the same input.',
   security: [{ bearerAuth: [] }, {}],
   request: {
     query: DetectQuerySchema,
@@ -81,6 +81,8 @@ export const detectRoute = createRoute({
       required: true,
       content: {
         'text/csv': { schema: CsvBodySchema },
+        'application/vnd.tcpdump.pcap': { schema: PcapBodySchema },
+        'text/x-zeek-conn-log': { schema: ZeekLogBodySchema },
         'multipart/form-data': { schema: MultipartBodySchema },
         'application/json': { schema: DetectJsonSchema },
       },
@@ -100,7 +102,7 @@ export const detectRoute = createRoute({
       408: 'The request took longer than the server\'s timeout.',
       413: 'The body is larger than the server\'s limit.',
       415: 'Unsupported Content-Type.',
-      422: 'Well-formed, but the columns, values or fields do not fit the KDD schema.',
+      422: "Well-formed, but the columns, values or fields do not fit the model's input schema (for example a capture sent to a model trained on KDD's content features).",
     }),
   },
 });

@@ -19,6 +19,12 @@ export const NDJSON = 'application/x-ndjson';
 /** Bytes of ndjson output queued ahead of the client before the input is paused. */
 const NDJSON_BUFFER = 1 << 20;
 export const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+/** Captures and Zeek logs: streamed through the same reader, which recognises the format from the content. */
+export const TRAFFIC_TYPES = [
+  'application/vnd.tcpdump.pcap', 'application/vnd.tcpdump.pcap-ng', 'application/x-pcapng', 'application/octet-stream',
+  'text/x-zeek-conn-log', 'text/tab-separated-values', 'application/x-ndjson', 'application/jsonl',
+];
+const STREAM_TYPES = [...CSV_TYPES, ...TRAFFIC_TYPES];
 
 export interface DetectSettings {
   detector: Detector;
@@ -44,7 +50,7 @@ export async function detect(c: Context, query: DetectQuery, s: DetectSettings):
   const contentType = c.req.header('content-type');
   const media = contentType?.split(';')[0].trim().toLowerCase() ?? '';
   const isJson = media === 'application/json' || /^application\/[\w.-]+\+json$/.test(media);
-  if (!isJson && !CSV_TYPES.includes(media) && media !== 'multipart/form-data') throw unsupported(contentType);
+  if (!isJson && !STREAM_TYPES.includes(media) && media !== 'multipart/form-data') throw unsupported(contentType);
 
   const ndjson = query.format === 'ndjson' || (query.format === undefined && (c.req.header('accept') ?? '').includes(NDJSON));
   const runOpts: RunOptions = { all: isTrue(query.all), rocCurve: isTrue(query.roc) };
@@ -101,8 +107,8 @@ function asProblem(err: InputError, json: boolean): HttpProblem {
 
 function unsupported(contentType: string | undefined): HttpProblem {
   const got = contentType ? `Content-Type ${contentType} is not accepted` : 'The request has no Content-Type';
-  return new HttpProblem(415, `${got}. Send KDD CSV as text/csv (e.g. \`curl -H 'Content-Type: text/csv' --data-binary @traffic.csv\`), a form upload as multipart/form-data with the file in the field "file", or JSON records as application/json ({"records": [...]}).`, {
-    headers: { 'accept-post': 'text/csv, multipart/form-data, application/json' },
+  return new HttpProblem(415, `${got}. Send KDD or flow-meter CSV as text/csv (e.g. \`curl -H 'Content-Type: text/csv' --data-binary @traffic.csv\`), a capture as application/vnd.tcpdump.pcap, a Zeek conn.log as text/x-zeek-conn-log, a form upload as multipart/form-data with the file in the field "file", or JSON records as application/json ({"records": [...]}).`, {
+    headers: { 'accept-post': 'text/csv, application/vnd.tcpdump.pcap, text/x-zeek-conn-log, multipart/form-data, application/json' },
   });
 }
 

@@ -170,6 +170,19 @@ export const CsvBodySchema = z.string().openapi({
   example: '0,tcp,smtp,SF,1684,497,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,5,2,0.00,0.00,0.00,0.00,1.00,0.06,0.00,64,123,0.84,0.02,0.00,0.01,0.00,0.00,0.00,0.00,normal,21\n',
 });
 
+/** Plain OpenAPI (not zod): captures are binary and read as a stream. */
+export const PcapBodySchema = {
+  type: 'string' as const,
+  format: 'binary',
+  description:
+    'A packet capture (pcap, either byte order, µs or ns; or pcapng) as tcpdump, tshark or dumpcap write it. Packets are assembled into connections and scored on the KDD header features (basic, two-second and host-window features; content features need payload inspection and are absent), so the model must be one trained on such input (`npm run train -- --data normal.pcap`). Streamed in bounded memory. Also accepted as application/vnd.tcpdump.pcap-ng, application/x-pcapng or application/octet-stream.',
+};
+
+export const ZeekLogBodySchema = z.string().openapi({
+  description:
+    'A Zeek conn.log: the TSV form with its #separator/#fields header lines, or JSON lines (LogAscii::use_json=T, also accepted as application/x-ndjson or application/jsonl). Connections get the same KDD header features as from a capture, except wrong_fragment and urgent, which conn.log does not record. CICFlowMeter, Argus (ra -c ,) and nfdump (-o csv) CSV exports are accepted as text/csv and recognised by their header.',
+});
+
 /** Plain OpenAPI (not zod): multipart bodies are parsed as a stream, not by a validator. */
 export const MultipartBodySchema = {
   type: 'object' as const,

@@ -118,7 +118,7 @@ describe('GET /api/openapi.json', () => {
     expect(doc.info.version).toBe(VERSION);
     expect(Object.keys(doc.paths).sort()).toEqual(['/api/detect', '/api/health', '/api/model']);
     const detect = doc.paths['/api/detect'].post;
-    expect(Object.keys(detect.requestBody.content).sort()).toEqual(['application/json', 'multipart/form-data', 'text/csv']);
+    expect(Object.keys(detect.requestBody.content).sort()).toEqual(['application/json', 'application/vnd.tcpdump.pcap', 'multipart/form-data', 'text/csv', 'text/x-zeek-conn-log']);
     expect(detect.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['all', 'format', 'roc']);
     for (const code of ['400', '401', '408', '413', '415', '422']) {
       expect(detect.responses[code].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
