@@ -4,7 +4,13 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/errors.ts';
-import { Detector } from '../detect/detector.ts';
+import { Detector, SchemaMismatchError } from '../detect/detector.ts';
+import { DetectorChoice } from '../detect/choice.ts';
+import type { InputSchema } from '../data/input-schema.ts';
+import { loadCatalog, modelDirs, MODELS_ROOT } from '../model/catalog.ts';
+import { MANIFEST } from '../model/format.ts';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { DetectionRecord } from '../detect/report.ts';
 import { runDetection } from '../detect/run.ts';
 import { loadEngine } from '../engine/node.ts';
@@ -49,8 +55,16 @@ async function main(): Promise<void> {
   const source = path === '-' ? 'stdin' : basename(path);
 
   const engine = await loadEngine();
-  const model = await loadModelDir(engine, values.model ?? DEFAULT_MODEL_DIR);
-  const detector = new Detector(model);
+  // Without --model, the committed models are candidates: the first whose input
+  // schema the file fits scores it (KDD files: models/default; captures and Zeek
+  // logs: models/traffic).
+  let detector: Detector | DetectorChoice;
+  if (values.model !== undefined) {
+    detector = new Detector(await loadModelDir(engine, values.model));
+  } else {
+    const { models, places } = await loadCatalog(engine, MODELS_ROOT, (m) => process.stderr.write(`warning: ${m}\n`));
+    detector = models.length > 0 ? new DetectorChoice(models.map((m) => new Detector(m)), places) : new Detector(await loadModelDir(engine, DEFAULT_MODEL_DIR));
+  }
   const input = await openInput(path);
   const size = path === '-' ? null : (await stat(path)).size;
   const bar = progressBar(size);
@@ -108,6 +122,19 @@ async function main(): Promise<void> {
 
 const TOP_RECORDS = 20;
 
+/** " Models that fit: models/traffic." when some model under models/ reads this input. */
+async function fittingModels(schema: InputSchema): Promise<string> {
+  const fits: string[] = [];
+  for (const dir of await modelDirs()) {
+    try {
+      const features = JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')).features as string[];
+      const names = new Set(schema.features.map((f) => f.name));
+      if (Array.isArray(features) && features.every((f) => names.has(f))) fits.push(relative(process.cwd(), dir) || dir);
+    } catch { /* unreadable: not a candidate */ }
+  }
+  return fits.length ? ` Models that read it: ${fits.map((f) => `--model ${f}`).join(', ')}.` : '';
+}
+
 /** The highest-scoring records seen, at most `limit` of them. */
 class TopRecords {
   readonly records: DetectionRecord[] = [];
@@ -122,7 +149,8 @@ class TopRecords {
   }
 }
 
-main().catch((err) => {
+main().catch(async (err) => {
+  if (err instanceof SchemaMismatchError && process.argv.includes('--model')) fail(`${err.message}${await fittingModels(err.inputSchema)}`);
   if (err instanceof InputError || err instanceof ModelError || err instanceof OutputError) fail(err.message);
   process.stderr.write(`internal error: ${(err as Error).stack ?? err}\n`);
   process.exit(1);

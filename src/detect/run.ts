@@ -9,7 +9,8 @@ import { recordIdentity } from '../data/identity.ts';
 import { MetricsAccumulator } from '../metrics/accumulator.ts';
 import { attackCategory } from '../metrics/categories.ts';
 import { SEVERITIES, type Severity } from '../model/scoring.ts';
-import type { Detector, ScoredBatch } from './detector.ts';
+import { Detector, type ScoredBatch } from './detector.ts';
+import type { DetectorChoice } from './choice.ts';
 import type { DetectionRecord, DetectionReport, DetectionSummary } from './report.ts';
 
 export interface RunOptions {
@@ -43,9 +44,7 @@ export class ReportBuilder {
   private labeled: boolean | null = null;
   private format: string | null = null;
   readonly records: DetectionRecord[] = [];
-  private readonly started = performance.now();
-
-  constructor(private readonly detector: Detector, private readonly opts: RunOptions = {}) {}
+  constructor(private readonly detector: Detector, private readonly opts: RunOptions = {}, private readonly started = performance.now()) {}
 
   setFormat(format: string): void { this.format = format; }
 
@@ -99,14 +98,26 @@ export class ReportBuilder {
   }
 }
 
-export async function runDetection(detector: Detector, input: CsvInput, opts: RunOptions = {}): Promise<DetectionReport> {
-  const builder = new ReportBuilder(detector, opts);
+/**
+ * Detection over a whole input. With a DetectorChoice, the model is chosen by the
+ * first batch's schema (a KDD file → the KDD model, a capture → a traffic model).
+ */
+export async function runDetection(detector: Detector | DetectorChoice, input: CsvInput, opts: RunOptions = {}): Promise<DetectionReport> {
+  const started = performance.now();
+  let builder: ReportBuilder | null = detector instanceof Detector ? new ReportBuilder(detector, opts, started) : null;
+  let chosen: Detector | null = detector instanceof Detector ? detector : null;
   for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize })) {
-    builder.setFormat(batch.format);
-    builder.add(detector.scoreBatch(batch));
-    opts.onProgress?.(builder.rowCount);
+    if (!chosen) {
+      chosen = (detector as DetectorChoice).forSchema(batch.schema, opts.source);
+      builder = new ReportBuilder(chosen, opts, started);
+    }
+    builder!.setFormat(batch.format);
+    builder!.add(chosen.scoreBatch(batch));
+    opts.onProgress?.(builder!.rowCount);
     if (opts.afterBatch) await opts.afterBatch();
   }
+  // An input without records: the first (preferred) model describes the empty report.
+  builder ??= new ReportBuilder(detector instanceof Detector ? detector : detector.detectors[0], opts, started);
   return builder.finish();
 }
 
