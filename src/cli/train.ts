@@ -1,6 +1,7 @@
 // npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none] [--false-alarm-rate R]
 
-import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { progressBar } from './progress.ts';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readAll } from '../data/reader.ts';
@@ -11,7 +12,10 @@ import { sha256Hex } from '../model/sha256.ts';
 import { workerFoldRunner } from '../train/node-workers.ts';
 import { TrainingError, trainModel } from '../train/train.ts';
 import { DEFAULT_PLAN, planMembers } from '../model/members.ts';
-import { schemaLayout } from '../data/input-schema.ts';
+import { schemaLayout, type InputSchema } from '../data/input-schema.ts';
+import { KDD_SCHEMA } from '../data/schema.ts';
+import { MODELS_ROOT } from '../model/catalog.ts';
+import { join } from 'node:path';
 import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
@@ -23,7 +27,8 @@ const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [-
                default KDDTrain+.txt in ANOMALYZE_DATA_DIR
   --false-alarm-rate  choose the threshold that flags this share of held-out normal traffic
                (default 0.01 when the data has no attack labels; with labels the threshold maximises F1 unless this is given)
-  --out        model directory to write (default models/default)
+  --out        model directory to write (default: models/default for KDD data, models/traffic for captures
+               and Zeek logs, models/<format> for flow CSVs; detect picks the one that fits its input)
   --seed       random seed (default 0); same data and seed give byte-identical model files
   --folds      cross-validation folds used to choose the threshold (default 5)
   --n-init     k-means++ restarts per member (default 3)
@@ -59,7 +64,6 @@ async function main(): Promise<void> {
   if (nInit < 1) fail('--n-init must be at least 1');
   const weighting = values.weighting;
   if (weighting !== 'category' && weighting !== 'none') fail(`--weighting must be "category" or "none", got "${weighting}"`);
-  const out = values.out ?? DEFAULT_MODEL_DIR;
   const count = integer(values.members, '--members');
   const featureFraction = Number(values['feature-fraction']);
   const ks = values.ks.split(',').map((k) => integer(k, '--ks'));
@@ -75,12 +79,21 @@ async function main(): Promise<void> {
   const engine = await loadEngine();
   log(`reading ${data}`);
   const source = basename(data);
-  const { batch, format } = await readAll(await openInput(data), { source });
+  // A progress bar on a terminal while a large file (a capture of hours) is read.
+  const input = await openInput(data); // a missing file is a clear error here
+  const bar = progressBar((await stat(data)).size);
+  let bytes = 0;
+  const counted = (async function* () {
+    for await (const chunk of input) { bytes += (chunk as Uint8Array).length; yield chunk as Uint8Array; }
+  })();
+  let rows = 0;
+  const { batch, format } = await readAll(counted, { source, onBatch: (n) => { rows += n; bar.update(bytes, rows); } }).finally(() => bar.done());
   log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.features.length} features)`);
   const members = planMembers(seed, { members: count, featureFraction, ks }, schemaLayout(batch.schema).names);
   const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
     foldRunner, falseAlarmRate,
   });
+  const out = values.out ?? defaultOut(batch.schema);
   const files = await saveModelDir(model, out);
   const id = `${model.name}-${(await sha256Hex(files.get('manifest.json')!)).slice(0, 12)}`;
   const seconds = (performance.now() - started) / 1000;
@@ -116,6 +129,12 @@ async function main(): Promise<void> {
   } else {
     console.log(`\nNo attack labels in ${source}: every connection was taken as normal traffic.`);
   }
+}
+
+/** Where a model goes without --out: one directory per kind of input, so training never replaces another kind's model. */
+function defaultOut(schema: InputSchema): string {
+  if (schema.name === KDD_SCHEMA.name) return DEFAULT_MODEL_DIR;
+  return join(MODELS_ROOT, schema.name.startsWith('kdd-headers') ? 'traffic' : schema.name);
 }
 
 function integer(v: string | undefined, flag: string): number {

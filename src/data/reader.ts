@@ -13,6 +13,10 @@ import { firstLine, sniff } from './sniff.ts';
 import { emptyIdentity } from './identity.ts';
 import { schemaLayout } from './input-schema.ts';
 import { appendFlowRow, detectFlowCsv, type FlowCsvLayout, type FlowRowOutput } from '../flows/flow-csv.ts';
+import { isCapture, readCaptureConnections } from '../capture/index.ts';
+import { connectionBatches } from '../flows/connection-batches.ts';
+import { ZEEK_LACKS } from '../flows/kdd-headers.ts';
+import { isZeekConnLog, readZeekConnections } from '../flows/zeek.ts';
 
 export type { CsvInput } from './text.ts';
 
@@ -50,8 +54,37 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
 type BatchReader = (input: CsvInput, opts: ReadOptions & { batchSize: number }) => AsyncGenerator<SourceBatch>;
 
 function chooseReader(head: Uint8Array | string): BatchReader {
-  void firstLine; // captures and Zeek logs are told apart here (see their readers)
+  if (head instanceof Uint8Array && isCapture(head)) return captureBatches;
+  if (isZeekConnLog(firstLine(head))) return zeekBatches;
   return csvBatches;
+}
+
+/** pcap/pcapng: packets → connections (flow assembler) → KDD header features. */
+async function* captureBatches(input: CsvInput, opts: ReadOptions & { batchSize: number }): AsyncGenerator<SourceBatch> {
+  const bytes = onlyBytes(input as AsyncIterable<Uint8Array | string>);
+  let format = 'pcap';
+  const chunks = (async function* () {
+    for await (const b of readCaptureConnections(bytes, { source: opts.source })) {
+      format = b.stats.format ?? format;
+      yield { connections: b.connections, watermark: b.watermark };
+    }
+  })();
+  for await (const batch of connectionBatches(chunks, { batchSize: opts.batchSize, format: 'pcap' })) yield { ...batch, format };
+}
+
+/** Zeek conn.log (TSV or JSON lines): connections → KDD header features, less the two conn.log lacks. */
+async function* zeekBatches(input: CsvInput, opts: ReadOptions & { batchSize: number }): AsyncGenerator<SourceBatch> {
+  const chunks = (async function* () {
+    for await (const connections of readZeekConnections(input, { source: opts.source, batchSize: opts.batchSize })) yield { connections };
+  })();
+  yield* connectionBatches(chunks, { batchSize: opts.batchSize, format: 'zeek', lacks: ZEEK_LACKS });
+}
+
+async function* onlyBytes(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+  for await (const c of input) {
+    if (typeof c === 'string') throw new InputError('a capture must be read as bytes, not text', { kind: 'syntax', hint: '' });
+    yield c;
+  }
 }
 
 /** KDD CSV files and flow-meter CSV exports, told apart by their first record. */
@@ -120,7 +153,9 @@ async function* csvBatches(input: CsvInput, opts: ReadOptions & { batchSize: num
 }
 
 /** Read everything into one batch (for training). */
-export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<{ batch: RecordBatch; layout: InputLayout | undefined; format: string }> {
+export async function readAll(
+  input: CsvInput, opts: ReadOptions & { onBatch?: (rows: number) => void } = {},
+): Promise<{ batch: RecordBatch; layout: InputLayout | undefined; format: string }> {
   const batches: RecordBatch[] = [];
   let layout: InputLayout | undefined;
   let format = '';
@@ -129,6 +164,7 @@ export async function readAll(input: CsvInput, opts: ReadOptions = {}): Promise<
     layout = b.layout;
     format = b.format;
     batches.push(b);
+    opts.onBatch?.(b.count);
   }
   return { batch: concatBatches(batches), layout, format };
 }
