@@ -178,7 +178,13 @@ export function pcapngFile(sections: NgSection[]): Uint8Array {
     for (const i of s.interfaces) {
       const body = new Bytes(le).u16(i.linkType).u16(0).u32(i.snaplen ?? 262144);
       if (i.tsresol !== undefined) body.u16(9).u16(1).u8(i.tsresol).pad4();
-      if (i.tsoffset !== undefined) body.u16(14).u16(8).u32(i.tsoffset >>> 0).u32(Math.floor(i.tsoffset / 2 ** 32));
+      if (i.tsoffset !== undefined) {
+        // A 64-bit integer in the section's byte order.
+        const lo = i.tsoffset >>> 0, hi = Math.floor(i.tsoffset / 2 ** 32);
+        body.u16(14).u16(8);
+        if (le) body.u32(lo).u32(hi);
+        else body.u32(hi).u32(lo);
+      }
       if (i.tsresol !== undefined || i.tsoffset !== undefined) body.u16(0).u16(0);
       block(1, body);
     }
