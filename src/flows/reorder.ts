@@ -8,10 +8,11 @@ import type { Connection } from './connection.ts';
 /**
  * Start order with a total tie-break on the identity and then the measured
  * values, so equal start times come out the same way whatever the arrival order.
+ * Starts compare to the microsecond (see microseconds()).
  */
 export function compareConnections(a: Connection, b: Connection): number {
   return (
-    a.start - b.start ||
+    microseconds(a.start) - microseconds(b.start) ||
     cmp(a.protocol, b.protocol) ||
     cmp(a.origAddr, b.origAddr) ||
     a.origPort - b.origPort ||
@@ -23,6 +24,13 @@ export function compareConnections(a: Connection, b: Connection): number {
     cmp(a.flag, b.flag)
   );
 }
+
+/**
+ * Time in whole microseconds: pcap timestamps and Zeek's printed ts of the same
+ * packet can differ in the last bit of a double, and must order (and fall in or
+ * out of a window) the same way. Exact for epoch times (< 2^53 µs).
+ */
+export const microseconds = (t: number): number => Math.round(t * 1e6);
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 

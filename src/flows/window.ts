@@ -6,7 +6,8 @@
 // checked against NSL-KDD (KDDTrain+, 125,973 rows) where the text is unclear:
 //
 // * Two-second window: the connections that started in the two seconds up to the
-//   current one's start, t − start < 2 (one started exactly 2 s earlier is out).
+//   current one's start, t − start < 2 (one started exactly 2 s earlier is out),
+//   in whole microseconds so that every source puts the boundary in one place.
 //   "Same host" features (count, serror_rate, rerror_rate, same_srv_rate,
 //   diff_srv_rate) use those with the current destination address; "same
 //   service" features (srv_count, srv_serror_rate, srv_rerror_rate,
@@ -51,7 +52,7 @@ import type { Connection, KddFlag } from './connection.ts';
 import { emptyIdentity, pushIdentity, type IdentityColumns } from '../data/identity.ts';
 import { categoricalNames, numericNames, type InputSchema } from '../data/input-schema.ts';
 import { KDD_HEADER_SCHEMA, kddHeaderSchema } from './kdd-headers.ts';
-import { ReorderBuffer, type ReorderOptions } from './reorder.ts';
+import { microseconds, ReorderBuffer, type ReorderOptions } from './reorder.ts';
 
 export const TRAFFIC_WINDOW_SECONDS = 2;
 export const DEFAULT_HOST_WINDOW = 255;
@@ -176,12 +177,13 @@ export class ConnectionFeatures {
   private readonly reorder: ReorderBuffer;
   private readonly hostWindow: number;
   private readonly trafficWindow: number;
+  private readonly trafficWindowUs: number;
   /** Positions in the full numeric row of the columns this schema keeps. */
   private readonly keep: Int32Array;
   private readonly needsFragment: boolean;
   private readonly needsUrgent: boolean;
 
-  // Two-second window: FIFO of entries with their (effective) start times.
+  // Two-second window: FIFO of entries with their (effective) start times in µs.
   private readonly recent: Entry[] = [];
   private readonly recentStart: number[] = [];
   private recentHead = 0;
@@ -207,6 +209,7 @@ export class ConnectionFeatures {
       throw new RangeError(`hostWindow must be a positive integer, got ${opts.hostWindow}`);
     }
     if (!(this.trafficWindow > 0)) throw new RangeError(`trafficWindow must be > 0 seconds, got ${opts.trafficWindow}`);
+    this.trafficWindowUs = microseconds(this.trafficWindow);
     this.ring = new Array(this.hostWindow);
     const names = numericNames(this.schema);
     this.keep = Int32Array.from(names, (n) => F[n]);
@@ -254,7 +257,7 @@ export class ConnectionFeatures {
       throw new Error('ConnectionFeatures: this source has no wrong_fragment/urgent; construct it with { lacks: ZEEK_LACKS }');
     }
     // A late connection is seen against the current windows (see the header).
-    const t = Math.max(c.start, this.latestStart);
+    const t = Math.max(microseconds(c.start), this.latestStart);
     this.latestStart = t;
     const e: Entry = {
       host: c.respAddr,
@@ -266,7 +269,7 @@ export class ConnectionFeatures {
 
     // Two-second window: drop what is 2 s or more older, then add the current one.
     const rc = this.recentCounts;
-    while (this.recentHead < this.recent.length && t - this.recentStart[this.recentHead] >= this.trafficWindow) {
+    while (this.recentHead < this.recent.length && t - this.recentStart[this.recentHead] >= this.trafficWindowUs) {
       rc.remove(this.recent[this.recentHead]);
       this.recentHead++;
     }

@@ -110,6 +110,9 @@ describe('two-second traffic features', () => {
     expect(value(exact, S, 1, 'srv_count')).toBe(1);
     const inside = connectionFeatures([conn({ start: T0 }), conn({ start: T0 + 1.999, origPort: 2 })]);
     expect(value(inside, S, 1, 'count')).toBe(2);
+    // Times count in whole microseconds (pcap and Zeek print to the µs): 2 s − 0.1 µs is 2 s.
+    const rounded = connectionFeatures([conn({ start: T0 }), conn({ start: T0 + 2 - 1e-7, origPort: 2 })]);
+    expect(value(rounded, S, 1, 'count')).toBe(1);
     // The host window does not expire by time.
     expect(value(exact, S, 1, 'dst_host_count')).toBe(2);
   });
