@@ -23,6 +23,9 @@
 //   dst_host_srv_count = 255 × dst_host_same_srv_rate. The window length: the task
 //   description says 100, but NSL-KDD has dst_host_count 101–254 in 17,393 rows
 //   and 255 in 74,099, so the default is 255 (set hostWindow: 100 for the text's).
+// * count and srv_count are reported at most 511: NSL-KDD's values stop there,
+//   with a spike (1,437 rows at 511 against 307 at 510) that says the original
+//   tool clipped them; the rates still use the true counts.
 // * The current connection counts itself: count, srv_count and dst_host_count are
 //   ≥ 1 in all but 13 / 13 / 3 rows, and in rows with count = 1 the error rates
 //   are exactly the current connection's (below).
@@ -56,6 +59,8 @@ import { microseconds, ReorderBuffer, type ReorderOptions } from './reorder.ts';
 
 export const TRAFFIC_WINDOW_SECONDS = 2;
 export const DEFAULT_HOST_WINDOW = 255;
+/** Ceiling of the reported count and srv_count (KDD's). */
+export const MAX_TRAFFIC_COUNT = 511;
 
 const SYN_ERROR: ReadonlySet<KddFlag> = new Set<KddFlag>(['S0', 'S1', 'S2', 'S3', 'SH']);
 const REJ_ERROR: ReadonlySet<KddFlag> = new Set<KddFlag>(['REJ', 'RSTO', 'RSTR', 'RSTOS0']);
@@ -302,8 +307,8 @@ export class ConnectionFeatures {
     const count = rc.host.get(e.host);
     const srvCount = rc.service.get(e.service);
     const samePair = rc.pair.get(e.pair);
-    r[F.count] = count;
-    r[F.srv_count] = srvCount;
+    r[F.count] = Math.min(count, MAX_TRAFFIC_COUNT);
+    r[F.srv_count] = Math.min(srvCount, MAX_TRAFFIC_COUNT);
     r[F.serror_rate] = rc.hostSerror.get(e.host) / count;
     r[F.srv_serror_rate] = rc.serviceSerror.get(e.service) / srvCount;
     r[F.rerror_rate] = rc.hostRerror.get(e.host) / count;

@@ -104,6 +104,15 @@ describe('two-second traffic features', () => {
     expect(value(rows, S, 3, 'srv_diff_host_rate')).toBeCloseTo(2 / 3, 12);
   });
 
+  it('count and srv_count stop at 511, as in KDD; the rates use every connection', () => {
+    const conns = Array.from({ length: 600 }, (_, i) => conn({ start: T0 + i * 0.001, origPort: i, flag: i < 300 ? 'S0' : 'SF' }));
+    const rows = connectionFeatures(conns);
+    expect(value(rows, S, 510, 'count')).toBe(511);
+    expect(value(rows, S, 599, 'count')).toBe(511);
+    expect(value(rows, S, 599, 'srv_count')).toBe(511);
+    expect(value(rows, S, 599, 'serror_rate')).toBeCloseTo(300 / 600, 12);
+  });
+
   it('a connection exactly 2 s earlier is outside the window; 1.999 s is inside', () => {
     const exact = connectionFeatures([conn({ start: T0 }), conn({ start: T0 + 2, origPort: 2 })]);
     expect(value(exact, S, 1, 'count')).toBe(1);
