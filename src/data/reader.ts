@@ -10,6 +10,7 @@ import { CATEGORICAL_FEATURES, CATEGORICAL_FEATURE_INDEX, FEATURE_NAMES, NUMERIC
 import { MAX_LINE, PlainRecords, type RecordSource } from './plain-records.ts';
 import { textChunks, type CsvInput } from './text.ts';
 import { firstLine, sniff } from './sniff.ts';
+import { gunzip, isGzip } from './gzip.ts';
 import { emptyIdentity } from './identity.ts';
 import { schemaLayout } from './input-schema.ts';
 import { appendFlowRow, detectFlowCsv, type FlowCsvLayout, type FlowRowOutput } from '../flows/flow-csv.ts';
@@ -46,7 +47,8 @@ export async function* readBatches(input: CsvInput, opts: ReadOptions = {}): Asy
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   }
-  const sniffed = await sniff(input);
+  let sniffed = await sniff(input);
+  if (isGzip(sniffed.head)) sniffed = await sniff(gunzip(sniffed.input, opts.source));
   const reader = chooseReader(sniffed.head);
   yield* reader(sniffed.input, { ...opts, batchSize });
 }
