@@ -60,3 +60,25 @@ describe('timeouts', () => {
     await expect(readAll(pcapFile([dns(T)]), { timeouts: { tcp: 0 } })).rejects.toThrow(/tcp must be a positive/);
   });
 });
+
+describe('readCaptureFile (Node)', () => {
+  it('streams a file from disk and names it in errors', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const { readCaptureFile } = await import('../../src/capture/node.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'anz-capfile-'));
+    try {
+      const good = join(dir, 'good.pcap');
+      writeFileSync(good, pcapFile([dns(T), dns(T + 1)]));
+      const out = [];
+      for await (const b of readCaptureFile(good)) out.push(...b.connections);
+      expect(out.map((x) => x.origPackets)).toEqual([2]);
+      const bad = join(dir, 'bad.pcap');
+      writeFileSync(bad, 'hello world');
+      await expect((async () => { for await (const _ of readCaptureFile(bad)) void _; })()).rejects.toThrow(`${bad}: not a pcap or pcapng file (magic 0x68656c6c at byte 0)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
