@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConnectionFeatures, connectionFeatures } from '../../src/flows/window.ts';
 import { KDD_HEADER_SCHEMA, ZEEK_LACKS, CONTENT_FEATURES } from '../../src/flows/kdd-headers.ts';
 import { numericNames, categoricalNames } from '../../src/data/input-schema.ts';
+import { compareConnections } from '../../src/flows/reorder.ts';
 import type { Connection } from '../../src/flows/connection.ts';
 import type { FeatureRows } from '../../src/flows/window.ts';
 import type { InputSchema } from '../../src/data/input-schema.ts';
@@ -178,6 +179,64 @@ describe('host-window features', () => {
     expect(value(rows, S, 3, 'dst_host_count')).toBe(1);
     expect(value(rows, S, 3, 'dst_host_srv_count')).toBe(3);
     expect(value(rows, S, 3, 'dst_host_srv_diff_host_rate')).toBeCloseTo(2 / 3, 12);
+  });
+});
+
+describe('against a brute-force reference', () => {
+  // The definitions computed the slow way: scan every earlier connection.
+  function reference(sorted: Connection[], hostWindow: number): number[][] {
+    const serr = new Set(['S0', 'S1', 'S2', 'S3', 'SH']);
+    const rerr = new Set(['REJ', 'RSTO', 'RSTR', 'RSTOS0']);
+    return sorted.map((c, i) => {
+      const recent = sorted.slice(0, i + 1).filter((p) => Math.round(c.start * 1e6) - Math.round(p.start * 1e6) < 2e6);
+      const last = sorted.slice(Math.max(0, i + 1 - hostWindow), i + 1);
+      const rate = (xs: Connection[], f: (p: Connection) => boolean) => xs.filter(f).length / xs.length;
+      const feats = (w: Connection[]) => {
+        const host = w.filter((p) => p.respAddr === c.respAddr);
+        const srv = w.filter((p) => p.service === c.service);
+        return { host, srv };
+      };
+      const r = feats(recent);
+      const h = feats(last);
+      return [
+        c.duration, c.origBytes, c.respBytes, c.origAddr === c.respAddr && c.origPort === c.respPort ? 1 : 0, c.wrongFragment, c.urgent,
+        Math.min(511, r.host.length), Math.min(511, r.srv.length),
+        rate(r.host, (p) => serr.has(p.flag)), rate(r.srv, (p) => serr.has(p.flag)),
+        rate(r.host, (p) => rerr.has(p.flag)), rate(r.srv, (p) => rerr.has(p.flag)),
+        rate(r.host, (p) => p.service === c.service), rate(r.host, (p) => p.service !== c.service),
+        rate(r.srv, (p) => p.respAddr !== c.respAddr),
+        h.host.length, h.srv.length,
+        rate(h.host, (p) => p.service === c.service), rate(h.host, (p) => p.service !== c.service),
+        rate(h.host, (p) => p.origPort === c.origPort), rate(h.srv, (p) => p.respAddr !== c.respAddr),
+        rate(h.host, (p) => serr.has(p.flag)), rate(h.srv, (p) => serr.has(p.flag)),
+        rate(h.host, (p) => rerr.has(p.flag)), rate(h.srv, (p) => rerr.has(p.flag)),
+      ];
+    });
+  }
+
+  it('agrees on every feature for mixed traffic: bursts, many hosts coming and going', () => {
+    const flags = ['SF', 'S0', 'REJ', 'SF', 'RSTO', 'SH', 'OTH', 'SF', 'S1'] as const;
+    const services = ['http', 'smtp', 'ftp', 'private', 'domain_u'];
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const conns: Connection[] = [];
+    let t = T0;
+    for (let i = 0; i < 1600; i++) {
+      // A burst of 1,200 connections within 1.2 s (the two-second window outgrows its first buffer),
+      // otherwise gaps up to 0.6 s; hosts drawn from a range that drifts, so names leave and return.
+      t += i >= 200 && i < 1400 ? 0.001 : rand(600) / 1000;
+      conns.push(conn({
+        start: t, origPort: 1000 + rand(5), respAddr: `10.0.${(i >> 6) % 7}.${rand(12)}`,
+        service: services[rand(5)], flag: flags[rand(flags.length)], origBytes: rand(1000),
+      }));
+    }
+    conns.sort(compareConnections); // equal starts: the tie-break order
+    const rows = connectionFeatures(conns, { hostWindow: 40 });
+    const want = reference(conns, 40);
+    for (let i = 0; i < conns.length; i++) {
+      const got = Array.from(rows.numeric.subarray(i * 25, i * 25 + 25));
+      for (let j = 0; j < 25; j++) expect(got[j], `row ${i} ${numericNames(S)[j]}`).toBeCloseTo(want[i][j], 12);
+    }
   });
 });
 
