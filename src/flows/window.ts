@@ -47,7 +47,7 @@
 // latest start seen, and counted in `late`).
 //
 // Memory: the two-second window holds the connections of the last two seconds
-// (bounded by the traffic rate), the host window `hostWindow` connections; hosts
+// (at most maxTrafficEntries), the host window `hostWindow` connections; hosts
 // and services get small ids only while some connection in a window names them
 // (so a scan over millions of addresses costs nothing once it has passed), the
 // per-id counts are typed arrays, the reorder buffer holds at most `maxBuffered`
@@ -62,6 +62,7 @@ import { microseconds, ReorderBuffer, type ReorderOptions } from './reorder.ts';
 
 export const TRAFFIC_WINDOW_SECONDS = 2;
 export const DEFAULT_HOST_WINDOW = 255;
+export const DEFAULT_MAX_TRAFFIC_ENTRIES = 1_000_000;
 /** Ceiling of the reported count and srv_count (KDD's). */
 export const MAX_TRAFFIC_COUNT = 511;
 
@@ -83,6 +84,12 @@ export interface ConnectionFeaturesOptions extends ReorderOptions {
   hostWindow?: number;
   /** Seconds; default 2. */
   trafficWindow?: number;
+  /**
+   * Most connections the two-second window keeps (default 1,000,000, a flood of
+   * 500,000 connections a second): beyond it the oldest leave early, so memory
+   * stays bounded; the rates then cover the last this-many connections.
+   */
+  maxTrafficEntries?: number;
 }
 
 /** Columnar feature rows: no per-row objects. */
@@ -296,6 +303,7 @@ export class ConnectionFeatures {
   private readonly hostWindow: number;
   private readonly trafficWindow: number;
   private readonly trafficWindowUs: number;
+  private readonly maxTrafficEntries: number;
   /** Positions in the full numeric row of the columns this schema keeps. */
   private readonly keep: Int32Array;
   private readonly needsFragment: boolean;
@@ -327,6 +335,10 @@ export class ConnectionFeatures {
     }
     if (!(this.trafficWindow > 0)) throw new RangeError(`trafficWindow must be > 0 seconds, got ${opts.trafficWindow}`);
     this.trafficWindowUs = microseconds(this.trafficWindow);
+    this.maxTrafficEntries = opts.maxTrafficEntries ?? DEFAULT_MAX_TRAFFIC_ENTRIES;
+    if (!Number.isInteger(this.maxTrafficEntries) || this.maxTrafficEntries < 1) {
+      throw new RangeError(`maxTrafficEntries must be a positive integer, got ${opts.maxTrafficEntries}`);
+    }
     this.ring = new EntryRing(this.hostWindow);
     const names = numericNames(this.schema);
     this.keep = Int32Array.from(names, (n) => F[n]);
@@ -384,7 +396,7 @@ export class ConnectionFeatures {
     // Two-second window: drop what started 2 s or more before, then add the current one.
     const rw = this.recent;
     const rc = this.recentCounts;
-    while (rw.length > 0 && t - rw.start[rw.head] >= this.trafficWindowUs) {
+    while (rw.length > 0 && (t - rw.start[rw.head] >= this.trafficWindowUs || rw.length >= this.maxTrafficEntries)) {
       const k = rw.shift();
       rc.remove(rw.host[k], rw.service[k], rw.port[k], rw.error[k]);
       hosts.release(rw.host[k]);

@@ -114,6 +114,15 @@ describe('two-second traffic features', () => {
     expect(value(rows, S, 599, 'serror_rate')).toBeCloseTo(300 / 600, 12);
   });
 
+  it('the two-second window keeps at most maxTrafficEntries connections', () => {
+    const conns = Array.from({ length: 10 }, (_, i) => conn({ start: T0 + i * 0.01, origPort: i, flag: i < 5 ? 'S0' : 'SF' }));
+    const rows = connectionFeatures(conns, { maxTrafficEntries: 4 });
+    expect(value(rows, S, 3, 'count')).toBe(4);
+    expect(value(rows, S, 5, 'count')).toBe(4);
+    expect(value(rows, S, 5, 'serror_rate')).toBeCloseTo(3 / 4, 12); // connections 2–5
+    expect(value(rows, S, 9, 'serror_rate')).toBe(0);
+  });
+
   it('a connection exactly 2 s earlier is outside the window; 1.999 s is inside', () => {
     const exact = connectionFeatures([conn({ start: T0 }), conn({ start: T0 + 2, origPort: 2 })]);
     expect(value(exact, S, 1, 'count')).toBe(1);
