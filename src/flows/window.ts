@@ -30,7 +30,7 @@
 //   ≥ 1 in all but 13 / 13 / 3 rows, and in rows with count = 1 the error rates
 //   are exactly the current connection's (below).
 // * SYN errors are S0, S1, S2, S3 and SH; REJ errors are REJ, RSTO, RSTR and
-//   RSTOS0: in every NSL-KDD row with count = 1 (26,763 rows) serror_rate is 1
+//   RSTOS0: in every NSL-KDD row with count = 1 (27,763 rows) serror_rate is 1
 //   for exactly those five flags and rerror_rate 1 for exactly those four (same
 //   for srv_count = 1 and dst_host_count = 1); OTH and SF are neither.
 // * diff_srv_rate = 1 − same_srv_rate (likewise dst_host_), as the text defines
