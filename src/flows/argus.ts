@@ -16,7 +16,7 @@ import { pushIdentity } from '../data/identity.ts';
 import type { FeatureSpec, InputSchema } from '../data/input-schema.ts';
 import { InputError, listNames } from '../data/errors.ts';
 import {
-  checkColumnCount, compactName, emptyCounts, fieldError, findColumn, Missing, protocolName, readNumericPlan,
+  checkColumnCount, compactName, emptyCounts, fieldError, findColumn, isIcmp, Missing, protocolName, readNumericPlan,
   readPort, serviceOf, type FieldContext, type FlowCsvLayout,
 } from './flow-csv.ts';
 import { isTimeOfDay, parseFlowTime } from './timestamps.ts';
@@ -152,7 +152,7 @@ export function detectArgus(header: string[], source?: string): FlowCsvLayout | 
       const protocol = protocolName(protocolText);
       let origPort = readPort(ctx, fields, srcPort, line, src);
       let respPort = readPort(ctx, fields, dstPort, line, src);
-      if (protocol === 'icmp' && origPort >= 0) {
+      if (isIcmp(protocol) && origPort >= 0) {
         // ra puts ICMP type and code in Sport (0x0303: code 3, type 3; 0x0008: echo
         // request) and the echo id in Dport; identity follows Zeek: type, code.
         const typeCode = origPort;
@@ -160,10 +160,11 @@ export function detectArgus(header: string[], source?: string): FlowCsvLayout | 
         respPort = typeCode >> 8;
       }
       readNumericPlan(plan, ctx, fields, line, out, src);
+      const start = startTime >= 0 ? argusTime(ctx, fields, startTime, line, src) : NaN;
+      // Nothing is pushed before every field has been checked.
       out.categorical[0].push(protocol);
       out.categorical[1].push(serviceOf(protocol, respPort, origPort));
       for (let c = 0; c < extraColumns.length; c++) out.categorical[2 + c].push(fields[extraColumns[c]]);
-      const start = startTime >= 0 ? argusTime(ctx, fields, startTime, line, src) : NaN;
       const duration = durationFeature >= 0 ? out.numeric[out.offset + durationFeature] : NaN;
       pushIdentity(out.identity, start, duration, protocol, fields[srcAddr], origPort, fields[dstAddr], respPort);
       return true;

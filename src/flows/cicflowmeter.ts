@@ -22,7 +22,7 @@ import { pushIdentity } from '../data/identity.ts';
 import type { FeatureSpec, InputSchema } from '../data/input-schema.ts';
 import { InputError, listNames } from '../data/errors.ts';
 import {
-  checkColumnCount, compactName, emptyCounts, fieldError, findColumn, Missing, protocolName,
+  checkColumnCount, compactName, emptyCounts, fieldError, findColumn, isIcmp, Missing, protocolName,
   readNumericPlan, readPort, serviceOf, type FieldContext, type FlowCsvLayout, type NumericPlan,
 } from './flow-csv.ts';
 import { parseFlowTime } from './timestamps.ts';
@@ -197,22 +197,30 @@ export function detectCicFlowMeter(header: string[], source?: string): FlowCsvLa
     header: names,
     counts,
     write(fields, line, out, src = source) {
+      // Some CIC-IDS2017 files hold long runs of rows with every field empty: not flows.
+      if (fields[0] === '' && fields.every((f) => f === '')) {
+        counts.skipped++;
+        return false;
+      }
       checkColumnCount(ctx, fields, line, src);
+      // Everything that can fail comes first, so a bad row adds nothing to the columns.
       readNumericPlan(plan, ctx, fields, line, out, src);
       const respPort = readPort(ctx, fields, dstPort, line, src);
       const origPort = srcPort >= 0 ? readPort(ctx, fields, srcPort, line, src) : -1;
-      let proto = '';
+      if (protocol >= 0 && fields[protocol] === '') {
+        fieldError(ctx, `expected a protocol number for ${names[protocol]}, got an empty field`, protocol, line, src);
+      }
+      const start = timestamp >= 0 ? cicTime(ctx, fields, timestamp, line, src) : NaN;
+      const labelValue = label >= 0 ? cicLabel(ctx, fields, label, line, src) : null;
+
+      const proto = protocol >= 0 ? protocolName(fields[protocol]) : '';
       if (protocol >= 0) {
-        const text = fields[protocol];
-        if (text === '') fieldError(ctx, `expected a protocol number for ${names[protocol]}, got an empty field`, protocol, line, src);
-        proto = protocolName(text);
         out.categorical[0].push(proto);
         // CICFlowMeter keeps no ICMP type (its ports are 0 for ICMP): an unknown type
         // gives kddService's oth_i rather than the echo reply that type 0 would claim.
-        out.categorical[1].push(serviceOf(proto, respPort, proto === 'icmp' ? -1 : origPort));
+        out.categorical[1].push(serviceOf(proto, respPort, isIcmp(proto) ? -1 : origPort));
       }
-      if (out.labels && label >= 0) out.labels.push(cicLabel(ctx, fields, label, line, src));
-      const start = timestamp >= 0 ? cicTime(ctx, fields, timestamp, line, src) : NaN;
+      if (out.labels && label >= 0) out.labels.push(labelValue);
       const duration = out.numeric[out.offset] / 1e6; // flow_duration is the first feature, in µs
       pushIdentity(
         out.identity, start, duration, proto,

@@ -11,7 +11,7 @@ import { parseNumeric } from '../data/batch.ts';
 import { InputError, quoteValue } from '../data/errors.ts';
 import type { IdentityColumns } from '../data/identity.ts';
 import type { InputSchema } from '../data/input-schema.ts';
-import { kddService } from '../capture/services.ts';
+import { icmp6AsIcmp4Type, kddService } from '../capture/services.ts';
 import { detectArgus } from './argus.ts';
 import { detectCicFlowMeter } from './cicflowmeter.ts';
 import { detectNfdump } from './nfdump.ts';
@@ -161,16 +161,30 @@ export function readNumericPlan(
   }
 }
 
-const PROTOCOL_NUMBERS: Record<string, string> = { '1': 'icmp', '6': 'tcp', '17': 'udp' };
+const PROTOCOL_NAMES: Record<string, string> = {
+  '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmp6', 'ipv6-icmp': 'icmp6', icmpv6: 'icmp6',
+};
 
-/** 'TCP', 'tcp', '6' → 'tcp'; other protocols keep their name (lower-cased) or number. */
+/**
+ * 'TCP', 'tcp', '6' → 'tcp'; ICMPv6 under any of its names (ra: ipv6-icmp, nfdump:
+ * ICMP6) → 'icmp6'; other protocols keep their name (lower-cased) or number.
+ */
 export function protocolName(text: string): string {
   const p = text.toLowerCase();
-  return PROTOCOL_NUMBERS[p] ?? p;
+  return PROTOCOL_NAMES[p] ?? p;
 }
 
-/** KDD service of a flow; 'other' for protocols KDD has no services for (and unknown ports). */
+export function isIcmp(protocol: string): boolean {
+  return protocol === 'icmp' || protocol === 'icmp6';
+}
+
+/**
+ * KDD service of a flow; for ICMP, origPort is the type and respPort the code (as
+ * in Connection), ICMPv6 types translated to their ICMPv4 equivalents. 'other' for
+ * protocols KDD has no services for.
+ */
 export function serviceOf(protocol: string, respPort: number, origPort: number): string {
+  if (protocol === 'icmp6') return kddService('icmp', respPort, origPort >= 0 ? icmp6AsIcmp4Type(origPort) : undefined);
   if ((protocol === 'tcp' || protocol === 'udp' || protocol === 'icmp') && respPort >= 0) {
     return kddService(protocol, respPort, origPort >= 0 ? origPort : undefined);
   }

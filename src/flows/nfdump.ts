@@ -16,7 +16,7 @@ import { pushIdentity } from '../data/identity.ts';
 import type { FeatureSpec, InputSchema } from '../data/input-schema.ts';
 import { InputError, listNames } from '../data/errors.ts';
 import {
-  checkColumnCount, compactName, emptyCounts, fieldError, Missing, protocolName, readNumericPlan, readPort,
+  checkColumnCount, compactName, emptyCounts, fieldError, isIcmp, Missing, protocolName, readNumericPlan, readPort,
   serviceOf, type FieldContext, type FlowCsvLayout,
 } from './flow-csv.ts';
 import { parseFlowTime } from './timestamps.ts';
@@ -99,16 +99,17 @@ export function detectNfdump(header: string[], source?: string): FlowCsvLayout |
       const protocol = protocolName(fields[pr]);
       let origPort = readPort(ctx, fields, sp, line, src);
       let respPort = readPort(ctx, fields, dp, line, src);
-      if (protocol === 'icmp') {
+      if (isIcmp(protocol)) {
         origPort = respPort >> 8; // type
         respPort &= 0xff; // code
       }
-      out.categorical[0].push(protocol);
-      out.categorical[1].push(serviceOf(protocol, respPort, origPort));
       const start = parseFlowTime(fields[ts]);
       if (start !== start) {
         fieldError(ctx, `expected a date and time such as "2026-12-03 00:22:11" for ${names[ts]}, got ${JSON.stringify(fields[ts].slice(0, 40))}`, ts, line, src);
       }
+      // Nothing is pushed before every field has been checked.
+      out.categorical[0].push(protocol);
+      out.categorical[1].push(serviceOf(protocol, respPort, origPort));
       pushIdentity(out.identity, start, out.numeric[out.offset], protocol, fields[sa], origPort, fields[da], respPort);
       return true;
     },

@@ -142,6 +142,14 @@ describe('CICFlowMeter: CIC-IDS2017 naming', () => {
     expect(Array.from(again.numeric)).toEqual(Array.from(rows.numeric.subarray(0, rows.width)));
   });
 
+  it('skips the rows of nothing but commas that some CIC-IDS2017 files contain', () => {
+    const empty = CIC2017.map(() => '').join(',');
+    const again = readFlowCsv(csv(CIC2017, empty, text.split('\n')[1], empty));
+    expect(again.count).toBe(1);
+    expect(again.lines).toEqual([3]);
+    expect(again.layout.counts.skipped).toBe(2);
+  });
+
   it('reads MachineLearningCVE files (no identifiers, no protocol) with the statistics schema', () => {
     const header = CIC2017_STATS.filter((h) => !['Protocol', 'Timestamp'].includes(h.trim()));
     const stats = readFlowCsv(csv(header, row(header, { 'Destination Port': '80', Label: 'PortScan' })));

@@ -56,4 +56,17 @@ describe('appendFlowRow', () => {
     expect(appendFlowRow(layout, records[summary], summary + 2, { numeric, offset: 2 * width, categorical, labels: null, identity })).toBe(false);
     expect(identity.src).toHaveLength(1);
   });
+
+  it('a rejected row adds nothing to the categorical, label or identity columns', () => {
+    const [header, first] = fixture('nfdump.csv');
+    const layout = detectFlowCsv(header, 'nfdump.csv')!;
+    const categorical = categoricalNames(layout.schema).map((): string[] => []);
+    const identity = emptyIdentity();
+    const bad = first.slice();
+    bad[0] = 'not a time';
+    const out = { numeric: new Float64Array(numericNames(layout.schema).length), offset: 0, categorical, labels: null, identity };
+    expect(() => appendFlowRow(layout, bad, 2, out)).toThrow(/^nfdump\.csv:2:1: expected a date and time/);
+    expect(categorical.map((c) => c.length)).toEqual([0, 0]);
+    expect(identity.start).toHaveLength(0);
+  });
 });

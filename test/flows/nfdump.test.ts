@@ -82,6 +82,12 @@ describe('nfdump: other shapes and errors', () => {
     expect(Array.from(rows.numeric)).toEqual([2, 12, 3000, 10, 2000, 1, 1, 0, 1, 1, 0]);
   });
 
+  it('reads ICMPv6 with the ICMPv4 service of the same meaning', () => {
+    const rows = readFlowCsv(`${head}\n2019-03-13 10:00:01,2019-03-13 10:00:01,0.000,fe80::1,fe80::2,0,32768,ICMP6,........,0,0,1,104,0,0\n`);
+    expect(rows.categorical).toEqual([['icmp6'], ['eco_i']]);
+    expect([rows.identity.srcPort[0], rows.identity.dstPort[0]]).toEqual([128, 0]);
+  });
+
   it('bad flags, counters and times name their column', () => {
     const flags = caught(`${head}\n2019-03-13 10:00:01,2019-03-13 10:00:01,0.000,10.0.0.1,10.0.0.2,1,2,TCP,SYN,0,0,1,40,0,0\n`);
     expect(flags.problem).toBe('expected TCP flags such as ".AP.SF" or "...AP.SF" for flg, got "SYN"');
