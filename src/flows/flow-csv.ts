@@ -38,7 +38,7 @@ export interface FlowRowOutput {
 export interface FlowCsvCounts {
   /** Rate fields that were 'Infinity', 'NaN' or empty and were read as 0. */
   nonFinite: number;
-  /** Records that are not flows and were skipped (argus management records, nfdump's summary). */
+  /** Records that are not flows and were skipped (argus management records, nfdump's summary, CIC rows of empty fields). */
   skipped: number;
   /** Rows whose label column says they carry no label. */
   unlabeled: number;
@@ -72,7 +72,8 @@ export function detectFlowCsv(header: string[], source?: string): FlowCsvLayout 
 
 /**
  * Write one data record into `out`. Returns false, writing nothing, for records that
- * are not flows (argus management records, nfdump's trailing summary).
+ * are not flows (argus management records, nfdump's trailing summary, CIC-IDS2017's
+ * rows of empty fields).
  * Bad values throw an InputError naming source, line, 1-based column and header name.
  */
 export function appendFlowRow(layout: FlowCsvLayout, fields: string[], line: number, out: FlowRowOutput, source?: string): boolean {
