@@ -3,11 +3,13 @@
 //   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
 //   detect  [--runs 5] [--json]   npm run detect on KDDTest+, whole process
 //   train   [--runs 3] [--json]   npm run train on KDDTrain+, whole process
+//   pcap    [--packets N] [--gigabytes G] [--json]   capture decoding + flow assembly (in memory; or a G GB file streamed from disk)
 
 import { parseArgs } from 'node:util';
 import { benchHttp, parseHttpArgs, printHttp } from './http.ts';
 import { benchKMeans } from './kmeans.ts';
 import { benchDetect, benchTrain } from './pipeline.ts';
+import { benchPcap, printPcap } from './pcap.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -50,7 +52,19 @@ async function main(): Promise<void> {
     else printProcess(out);
     return;
   }
-  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http, detect, train`);
+  if (suite === 'pcap') {
+    const { values } = parseArgs({
+      args: rest,
+      options: { packets: { type: 'string' }, file: { type: 'string' }, gigabytes: { type: 'string' }, json: { type: 'boolean', default: false } },
+    });
+    const out = await benchPcap({
+      packets: values.packets ? +values.packets : undefined, file: values.file, gigabytes: values.gigabytes ? +values.gigabytes : undefined,
+    }, log);
+    if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
+    else printPcap(out);
+    return;
+  }
+  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http, detect, train, pcap`);
   process.exitCode = 2;
 }
 

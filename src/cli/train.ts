@@ -12,7 +12,9 @@ import { sha256Hex } from '../model/sha256.ts';
 import { workerFoldRunner } from '../train/node-workers.ts';
 import { TrainingError, trainModel } from '../train/train.ts';
 import { DEFAULT_PLAN, planMembers } from '../model/members.ts';
-import { schemaLayout, type InputSchema } from '../data/input-schema.ts';
+import { missingFeatures, schemaLayout, subSchema, type InputSchema } from '../data/input-schema.ts';
+import { projectBatch, type RecordBatch } from '../data/batch.ts';
+import { KDD_CONN_SCHEMA } from '../flows/kdd-headers.ts';
 import { KDD_SCHEMA } from '../data/schema.ts';
 import { MODELS_ROOT } from '../model/catalog.ts';
 import { join } from 'node:path';
@@ -25,6 +27,8 @@ const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [-
   --data       training data: NSL-KDD / KDD Cup 1999 CSV (labelled), or your own normal traffic without labels
                (a pcap/pcapng capture, a Zeek conn.log, a CICFlowMeter, Argus or nfdump CSV);
                default KDDTrain+.txt in ANOMALYZE_DATA_DIR
+  --drop       leave these input features out, comma-separated (e.g. --drop wrong_fragment,urgent: a model
+               trained on a capture that also reads Zeek conn.logs, which lack those two)
   --false-alarm-rate  choose the threshold that flags this share of held-out normal traffic
                (default 0.01 when the data has no attack labels; with labels the threshold maximises F1 unless this is given)
   --out        model directory to write (default: models/default for KDD data, models/traffic for captures
@@ -49,6 +53,7 @@ async function main(): Promise<void> {
         'feature-fraction': { type: 'string', default: String(DEFAULT_PLAN.featureFraction) },
         ks: { type: 'string', default: DEFAULT_PLAN.ks.join(',') },
         'false-alarm-rate': { type: 'string' },
+        drop: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -87,8 +92,9 @@ async function main(): Promise<void> {
     for await (const chunk of input) { bytes += (chunk as Uint8Array).length; yield chunk as Uint8Array; }
   })();
   let rows = 0;
-  const { batch, format } = await readAll(counted, { source, onBatch: (n) => { rows += n; bar.update(bytes, rows); } }).finally(() => bar.done());
-  log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.features.length} features)`);
+  const { batch: read, format } = await readAll(counted, { source, onBatch: (n) => { rows += n; bar.update(bytes, rows); } }).finally(() => bar.done());
+  const batch = dropFeatures(read, values.drop);
+  log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.name}, ${batch.schema.features.length} features)`);
   const members = planMembers(seed, { members: count, featureFraction, ks }, schemaLayout(batch.schema).names);
   const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
     foldRunner, falseAlarmRate,
@@ -131,10 +137,23 @@ async function main(): Promise<void> {
   }
 }
 
+/** The batch without the --drop features (the schema of a connection log when that is what is left). */
+function dropFeatures(batch: RecordBatch, drop: string | undefined): RecordBatch {
+  if (drop === undefined) return batch;
+  const names = drop.split(',').map((n) => n.trim()).filter(Boolean);
+  const known = new Set(batch.schema.features.map((f) => f.name));
+  const unknown = names.filter((n) => !known.has(n));
+  if (unknown.length) fail(`--drop: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a feature' : 'are not features'} of this ${batch.schema.name} input (its features: ${[...known].join(', ')})`);
+  let target = subSchema(batch.schema, `${batch.schema.name}-without-${[...names].sort().join('+')}`, (f) => !names.includes(f.name));
+  if (target.features.length === 0) fail('--drop leaves no features to train on');
+  if (missingFeatures(target, KDD_CONN_SCHEMA).length === 0 && missingFeatures(KDD_CONN_SCHEMA, target).length === 0) target = KDD_CONN_SCHEMA;
+  return projectBatch(batch, target);
+}
+
 /** Where a model goes without --out: one directory per kind of input, so training never replaces another kind's model. */
 function defaultOut(schema: InputSchema): string {
   if (schema.name === KDD_SCHEMA.name) return DEFAULT_MODEL_DIR;
-  return join(MODELS_ROOT, schema.name.startsWith('kdd-headers') ? 'traffic' : schema.name);
+  return join(MODELS_ROOT, schema.name.startsWith('kdd-headers') || schema.name === KDD_CONN_SCHEMA.name ? 'traffic' : schema.name);
 }
 
 function integer(v: string | undefined, flag: string): number {

@@ -29,13 +29,27 @@ export const KDD_HEADER_SCHEMA: InputSchema = Object.freeze({
 });
 
 /**
- * The header schema without the features a source lacks (same name and order),
- * e.g. kddHeaderSchema(ZEEK_LACKS) for conn.log input: 26 features.
+ * What a connection log has: the header features less the per-packet counters
+ * (wrong_fragment, urgent). Zeek conn.log input has exactly these 26, and a
+ * model trained on them reads captures as well as conn.logs.
+ */
+export const KDD_CONN_SCHEMA: InputSchema = Object.freeze({
+  name: 'kdd-conn',
+  features: Object.freeze(KDD_HEADER_SCHEMA.features.filter((f) => !ZEEK_LACKS.includes(f.name))),
+});
+
+/**
+ * The header schema without the features a source lacks (same order), e.g.
+ * kddHeaderSchema(ZEEK_LACKS) = KDD_CONN_SCHEMA for conn.log input: 26 features.
  */
 export function kddHeaderSchema(lacks: readonly string[] = []): InputSchema {
   for (const f of lacks) {
     if (!HEADER_FEATURES.includes(f)) throw new RangeError(`kddHeaderSchema: "${f}" is not a KDD header feature`);
   }
   if (lacks.length === 0) return KDD_HEADER_SCHEMA;
-  return { name: KDD_HEADER_SCHEMA.name, features: KDD_HEADER_SCHEMA.features.filter((f) => !lacks.includes(f.name)) };
+  if (lacks.length === ZEEK_LACKS.length && ZEEK_LACKS.every((f) => lacks.includes(f))) return KDD_CONN_SCHEMA;
+  return Object.freeze({
+    name: `kdd-headers-without-${[...lacks].sort().join('+')}`,
+    features: Object.freeze(KDD_HEADER_SCHEMA.features.filter((f) => !lacks.includes(f.name))),
+  });
 }
