@@ -26,6 +26,12 @@ export interface ReadOptions {
   source?: string;
   /** Records per yielded batch; default 8192. */
   batchSize?: number;
+  /**
+   * A live feed (a followed log, a pipe): rows are scored as they arrive, a partial
+   * batch whenever the input pauses (see idle.ts), and Zeek lines are not held back
+   * to be put in start order.
+   */
+  live?: boolean;
 }
 
 export const DEFAULT_BATCH_SIZE = 8192;
@@ -76,10 +82,14 @@ async function* captureBatches(input: CsvInput, opts: ReadOptions & { batchSize:
 
 /** Zeek conn.log (TSV or JSON lines): connections → KDD header features, less the two conn.log lacks. */
 async function* zeekBatches(input: CsvInput, opts: ReadOptions & { batchSize: number }): AsyncGenerator<SourceBatch> {
+  const live = opts.live === true;
   const chunks = (async function* () {
-    for await (const connections of readZeekConnections(input, { source: opts.source, batchSize: opts.batchSize })) yield { connections };
+    for await (const connections of readZeekConnections(input, { source: opts.source, batchSize: opts.batchSize })) {
+      yield { connections, flush: live && connections.length < opts.batchSize };
+    }
   })();
-  yield* connectionBatches(chunks, { batchSize: opts.batchSize, format: 'zeek', lacks: ZEEK_LACKS });
+  // Live: a line is scored as it comes, against the windows as they stand (no waiting to reorder).
+  yield* connectionBatches(chunks, { batchSize: opts.batchSize, format: 'zeek', lacks: ZEEK_LACKS, ...(live ? { horizon: 0 } : {}) });
 }
 
 async function* onlyBytes(input: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
@@ -106,6 +116,13 @@ async function* csvBatches(input: CsvInput, opts: ReadOptions & { batchSize: num
       if (next.done) {
         await csv.end();
         ended = true;
+      } else if (next.value === '') {
+        // A live input's idle tick (see idle.ts): score the rows read so far now.
+        if (builder && builder.count > 0) {
+          yield rows!.finish(builder, format);
+          builder = null;
+        }
+        continue;
       } else {
         await csv.write(next.value);
       }

@@ -44,6 +44,8 @@ export async function* textChunks(input: CsvInput, source?: string): AsyncGenera
     return text;
   };
   for await (const chunk of rawChunks(input)) {
+    // An empty chunk is a live input's idle tick (see idle.ts): passed on, so readers flush.
+    if (chunk.length === 0) { yield ''; continue; }
     const text = typeof chunk === 'string' ? decoder.decode() + chunk : decoder.decode(chunk, { stream: true });
     if (text !== '') yield emit(text);
   }

@@ -26,6 +26,8 @@ export interface RunOptions {
   afterBatch?: () => Promise<void>;
   /** Include the downsampled ROC curve in metrics (for charts). */
   rocCurve?: boolean;
+  /** A live feed: see ReadOptions.live. */
+  live?: boolean;
 }
 
 /** Distinct unseen categorical values listed per feature in a summary. */
@@ -106,7 +108,7 @@ export async function runDetection(detector: Detector | DetectorChoice, input: C
   const started = performance.now();
   let builder: ReportBuilder | null = detector instanceof Detector ? new ReportBuilder(detector, opts, started) : null;
   let chosen: Detector | null = detector instanceof Detector ? detector : null;
-  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize })) {
+  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize, live: opts.live })) {
     if (!chosen) {
       chosen = (detector as DetectorChoice).forSchema(batch.schema, opts.source);
       builder = new ReportBuilder(chosen, opts, started);

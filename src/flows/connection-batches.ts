@@ -11,6 +11,8 @@ export interface ConnectionChunk {
   connections: readonly Connection[];
   /** Every connection still to come starts at or after this time (seconds); absent when unknown. */
   watermark?: number;
+  /** Score what is ready now (a live input went idle) instead of waiting for a full batch. */
+  flush?: boolean;
 }
 
 export interface ConnectionBatchOptions extends ConnectionFeaturesOptions {
@@ -36,6 +38,10 @@ export async function* connectionBatches(
     for (const c of chunk.connections) features.push(c);
     if (chunk.watermark !== undefined) features.advance(chunk.watermark);
     while (features.pending >= opts.batchSize) yield batch(features.take(opts.batchSize));
+    if (chunk.flush) {
+      features.finish(); // release what waits to be put in order: a live feed scores it now
+      while (features.pending > 0) yield batch(features.take(opts.batchSize));
+    }
   }
   features.finish();
   while (features.pending > 0) yield batch(features.take(opts.batchSize));

@@ -95,6 +95,12 @@ export async function* readZeekConnections(input: CsvInput, opts: ZeekReadOption
   let carry = '';
   let line = 0;
   for await (const chunk of textChunks(input, source)) {
+    // An idle tick of a live input (src/data/idle.ts): hand on what has been read.
+    if (chunk === '' && out.length > 0) {
+      yield out;
+      out = [];
+      continue;
+    }
     let text = carry + chunk;
     let from = 0;
     for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
