@@ -91,21 +91,63 @@ export function centroidNorms(C: usize, k: i32, dp: i32, out: usize): void {
 export function nearest(X: usize, n: i32, dp: i32, C: usize, k: i32, labels: usize, dists: usize): f64 {
   const cn = allocZeroed(<usize>k << 2);
   const xn = allocZeroed(<usize>n << 2);
+  const P = allocZeroed(packedBytes(k, dp));
   centroidNorms(C, k, dp, cn);
   rowNorms(X, n, dp, xn);
-  const inertia = assignRows(X, n, dp, C, k, cn, xn, labels, dists, 0, 0);
+  packCentroids(C, k, dp, P);
+  const inertia = assignRows(X, n, dp, C, P, k, cn, xn, labels, dists, 0, 0);
+  free(P);
   free(cn);
   free(xn);
   return inertia;
 }
 
+/** Bytes of the packed copy of the centroids made by `packCentroids`. */
+export function packedBytes(k: i32, dp: i32): usize {
+  return max<usize>(<usize>(k & ~3) * (<usize>dp << 2), 16);
+}
+
 /**
- * The assignment kernel behind `nearest`. With `partial` ≠ 0 it also adds each
- * row to its cluster's f32 running sum (k × dp) and bumps `counts` (f64), which
- * fuses Lloyd's update into the same pass over the data.
+ * Interleaves each block of four centroids (the first k & ~3) by 4-float chunks:
+ * chunk m of the block holds c0[4m..4m+3], c1[4m..4m+3], c2[…], c3[…], so the
+ * assignment kernel reads a block with one pointer and constant offsets.
+ */
+export function packCentroids(C: usize, k: i32, dp: i32, P: usize): void {
+  if (!ASC_FEATURE_SIMD) return; // only the SIMD kernel reads it
+  const rowBytes = <usize>dp << 2;
+  const k4 = k & ~3;
+  for (let j = 0; j < k4; j += 4) {
+    const src = C + <usize>j * rowBytes;
+    const dst = P + <usize>j * rowBytes;
+    for (let t: usize = 0; t < rowBytes; t += 16) {
+      for (let q: usize = 0; q < 4; q++) {
+        v128.store(dst + (t << 2) + (q << 4), v128.load(src + q * rowBytes + t));
+      }
+    }
+  }
+}
+
+/** acc + a·b: two roundings in the SIMD build, a fused multiply-add where relaxed SIMD allows one. */
+@inline function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
+
+/**
+ * The assignment kernel behind `nearest`. `P` is the packed copy of C
+ * (`packCentroids`). With `partial` ≠ 0 it also adds each row to its cluster's
+ * f32 running sum (k × dp) and bumps `counts` (f64), which fuses Lloyd's update
+ * into the same pass over the data.
+ *
+ * Arithmetic contract of the SIMD build (the committed default model's bytes
+ * depend on it): a dot product keeps four lane sums, lane l adding x[t]·c[t]
+ * for t ≡ l (mod 4) in increasing t, each product rounded then added; the
+ * lanes are combined as (l0 + l2) + (l1 + l3) for the centroids in blocks of
+ * four (j < k & ~3) of every row but an odd last one, and as
+ * ((l0 + l1) + l2) + l3 otherwise. Ties go to the lowest centroid index.
  */
 export function assignRows(
-  X: usize, n: i32, dp: i32, C: usize, k: i32, cn: usize, xn: usize,
+  X: usize, n: i32, dp: i32, C: usize, P: usize, k: i32, cn: usize, xn: usize,
   labels: usize, dists: usize, partial: usize, counts: usize,
 ): f64 {
   const rowBytes = <usize>dp << 2;
@@ -113,50 +155,56 @@ export function assignRows(
   let inertia: f64 = 0;
   let i = 0;
   if (ASC_FEATURE_SIMD) {
+    const inf = f32x4.splat(Infinity);
     // Two rows against four centroids at a time: 6 loads feed 16 arithmetic ops,
     // and the 8 accumulators plus operands fit in the 16 vector registers of x86-64.
     for (; i + 1 < n; i += 2) {
       const x0 = X + <usize>i * rowBytes;
       const x1 = x0 + rowBytes;
-      let best0: f32 = Infinity, best1: f32 = Infinity;
-      let arg0 = 0, arg1 = 0;
+      // Per lane q: the best value among centroids j ≡ q (mod 4) and its index.
+      let bv0 = inf, bv1 = inf;
+      let bj0 = i32x4.splat(0), bj1 = i32x4.splat(0);
+      let jv = i32x4(0, 1, 2, 3);
+      const four = i32x4.splat(4);
       for (let j = 0; j < k4; j += 4) {
-        const c0 = C + <usize>j * rowBytes;
-        const c1 = c0 + rowBytes;
-        const c2 = c1 + rowBytes;
-        const c3 = c2 + rowBytes;
+        const pb = P + <usize>j * rowBytes;
         let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
         let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
         for (let t: usize = 0; t < rowBytes; t += 16) {
           const u0 = v128.load(x0 + t);
           const u1 = v128.load(x1 + t);
-          const w0 = v128.load(c0 + t);
-          a00 = f32x4.add(a00, f32x4.mul(u0, w0));
-          a10 = f32x4.add(a10, f32x4.mul(u1, w0));
-          const w1 = v128.load(c1 + t);
-          a01 = f32x4.add(a01, f32x4.mul(u0, w1));
-          a11 = f32x4.add(a11, f32x4.mul(u1, w1));
-          const w2 = v128.load(c2 + t);
-          a02 = f32x4.add(a02, f32x4.mul(u0, w2));
-          a12 = f32x4.add(a12, f32x4.mul(u1, w2));
-          const w3 = v128.load(c3 + t);
-          a03 = f32x4.add(a03, f32x4.mul(u0, w3));
-          a13 = f32x4.add(a13, f32x4.mul(u1, w3));
+          const p = pb + (t << 2);
+          const w0 = v128.load(p);
+          a00 = madd(u0, w0, a00);
+          a10 = madd(u1, w0, a10);
+          const w1 = v128.load(p, 16);
+          a01 = madd(u0, w1, a01);
+          a11 = madd(u1, w1, a11);
+          const w2 = v128.load(p, 32);
+          a02 = madd(u0, w2, a02);
+          a12 = madd(u1, w2, a12);
+          const w3 = v128.load(p, 48);
+          a03 = madd(u0, w3, a03);
+          a13 = madd(u1, w3, a13);
         }
         const norms = v128.load(cn + (<usize>j << 2));
         const d0 = hsum4(a00, a01, a02, a03);
         const d1 = hsum4(a10, a11, a12, a13);
         const s0 = f32x4.sub(norms, f32x4.add(d0, d0));
         const s1 = f32x4.sub(norms, f32x4.add(d1, d1));
-        let v: f32;
-        v = f32x4.extract_lane(s0, 0); if (v < best0) { best0 = v; arg0 = j; }
-        v = f32x4.extract_lane(s0, 1); if (v < best0) { best0 = v; arg0 = j + 1; }
-        v = f32x4.extract_lane(s0, 2); if (v < best0) { best0 = v; arg0 = j + 2; }
-        v = f32x4.extract_lane(s0, 3); if (v < best0) { best0 = v; arg0 = j + 3; }
-        v = f32x4.extract_lane(s1, 0); if (v < best1) { best1 = v; arg1 = j; }
-        v = f32x4.extract_lane(s1, 1); if (v < best1) { best1 = v; arg1 = j + 1; }
-        v = f32x4.extract_lane(s1, 2); if (v < best1) { best1 = v; arg1 = j + 2; }
-        v = f32x4.extract_lane(s1, 3); if (v < best1) { best1 = v; arg1 = j + 3; }
+        const m0 = f32x4.lt(s0, bv0);
+        const m1 = f32x4.lt(s1, bv1);
+        bv0 = v128.bitselect(s0, bv0, m0);
+        bv1 = v128.bitselect(s1, bv1, m1);
+        bj0 = v128.bitselect(jv, bj0, m0);
+        bj1 = v128.bitselect(jv, bj1, m1);
+        jv = i32x4.add(jv, four);
+      }
+      let best0: f32 = Infinity, best1: f32 = Infinity;
+      let arg0 = 0, arg1 = 0;
+      if (k4 > 0) {
+        best0 = laneMin(bv0); arg0 = laneArg(bv0, bj0, best0);
+        best1 = laneMin(bv1); arg1 = laneArg(bv1, bj1, best1);
       }
       // Leftover centroids (k not a multiple of 4): two rows against two, then one.
       let j = k4;
@@ -169,10 +217,10 @@ export function assignRows(
           const u1 = v128.load(x1 + t);
           const w0 = v128.load(c0 + t);
           const w1 = v128.load(c1 + t);
-          a00 = f32x4.add(a00, f32x4.mul(u0, w0));
-          a01 = f32x4.add(a01, f32x4.mul(u0, w1));
-          a10 = f32x4.add(a10, f32x4.mul(u1, w0));
-          a11 = f32x4.add(a11, f32x4.mul(u1, w1));
+          a00 = madd(u0, w0, a00);
+          a01 = madd(u0, w1, a01);
+          a10 = madd(u1, w0, a10);
+          a11 = madd(u1, w1, a11);
         }
         const n0 = load<f32>(cn + (<usize>j << 2));
         const n1 = load<f32>(cn + (<usize>(j + 1) << 2));
@@ -187,8 +235,8 @@ export function assignRows(
         let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
         for (let t: usize = 0; t < rowBytes; t += 16) {
           const w = v128.load(c + t);
-          a0 = f32x4.add(a0, f32x4.mul(v128.load(x0 + t), w));
-          a1 = f32x4.add(a1, f32x4.mul(v128.load(x1 + t), w));
+          a0 = madd(v128.load(x0 + t), w, a0);
+          a1 = madd(v128.load(x1 + t), w, a1);
         }
         const norm = load<f32>(cn + (<usize>j << 2));
         const v0 = norm - 2 * hsum(a0);
@@ -227,7 +275,23 @@ export function assignRows(
   return inertia;
 }
 
-@inline function accumulate(partial: usize, counts: usize, x: usize, j: i32, rowBytes: usize): void {
+/** Smallest lane (no NaN reaches here: the lanes start at +Infinity and only take smaller values). */
+@inline function laneMin(v: v128): f32 {
+  return min<f32>(min<f32>(f32x4.extract_lane(v, 0), f32x4.extract_lane(v, 1)),
+    min<f32>(f32x4.extract_lane(v, 2), f32x4.extract_lane(v, 3)));
+}
+
+/** Lowest index among the lanes holding `best` (the first minimum of a sequential scan). */
+@inline function laneArg(v: v128, idx: v128, best: f32): i32 {
+  let arg = i32.MAX_VALUE;
+  if (f32x4.extract_lane(v, 0) == best) arg = i32x4.extract_lane(idx, 0);
+  if (f32x4.extract_lane(v, 1) == best) arg = min(arg, i32x4.extract_lane(idx, 1));
+  if (f32x4.extract_lane(v, 2) == best) arg = min(arg, i32x4.extract_lane(idx, 2));
+  if (f32x4.extract_lane(v, 3) == best) arg = min(arg, i32x4.extract_lane(idx, 3));
+  return arg;
+}
+
+@inline export function accumulate(partial: usize, counts: usize, x: usize, j: i32, rowBytes: usize): void {
   const sum = partial + <usize>j * rowBytes;
   if (ASC_FEATURE_SIMD) {
     for (let t: usize = 0; t < rowBytes; t += 16) {
@@ -328,5 +392,117 @@ export function columnShares(
       const p = o + (<usize>load<i32>(cols + (<usize>t << 2)) << 3);
       store<f64>(p, load<f64>(p) + f * u * u);
     }
+  }
+}
+
+/**
+ * Scores ||c_j||² − 2·x·c_j of one row against every centroid, into `out` (k f32),
+ * with exactly the arithmetic `assignRows` uses for that row: `pairOrder` for
+ * every row but an odd last one (see the contract above), so a kernel that
+ * recomputes single rows (Hamerly's) gets the same bits as a full pass.
+ */
+export function rowScores(x: usize, dp: i32, C: usize, P: usize, k: i32, cn: usize, out: usize, pairOrder: bool): void {
+  const rowBytes = <usize>dp << 2;
+  let j = 0;
+  if (ASC_FEATURE_SIMD && pairOrder) {
+    const k4 = k & ~3;
+    for (; j < k4; j += 4) {
+      const pb = P + <usize>j * rowBytes;
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      for (let t: usize = 0; t < rowBytes; t += 16) {
+        const u = v128.load(x + t);
+        const p = pb + (t << 2);
+        a0 = madd(u, v128.load(p), a0);
+        a1 = madd(u, v128.load(p, 16), a1);
+        a2 = madd(u, v128.load(p, 32), a2);
+        a3 = madd(u, v128.load(p, 48), a3);
+      }
+      const d = hsum4(a0, a1, a2, a3);
+      v128.store(out + (<usize>j << 2), f32x4.sub(v128.load(cn + (<usize>j << 2)), f32x4.add(d, d)));
+    }
+    for (; j < k; j++) {
+      const c = C + <usize>j * rowBytes;
+      let a = f32x4.splat(0);
+      for (let t: usize = 0; t < rowBytes; t += 16) a = madd(v128.load(x + t), v128.load(c + t), a);
+      store<f32>(out + (<usize>j << 2), load<f32>(cn + (<usize>j << 2)) - 2 * hsum(a));
+    }
+  }
+  for (; j < k; j++) {
+    store<f32>(out + (<usize>j << 2), load<f32>(cn + (<usize>j << 2)) - 2 * dot(x, C + <usize>j * rowBytes, rowBytes));
+  }
+}
+
+/**
+ * One entry of `rowScores`: the score of row x against centroid j alone, with the
+ * same arithmetic (so Hamerly can refresh a row's own distance exactly).
+ */
+export function ownScore(x: usize, dp: i32, C: usize, k: i32, cn: usize, j: i32, pairOrder: bool): f32 {
+  const rowBytes = <usize>dp << 2;
+  const c = C + <usize>j * rowBytes;
+  const norm = load<f32>(cn + (<usize>j << 2));
+  if (ASC_FEATURE_SIMD && pairOrder) {
+    let a = f32x4.splat(0);
+    for (let t: usize = 0; t < rowBytes; t += 16) a = madd(v128.load(x + t), v128.load(c + t), a);
+    if (j < (k & ~3)) {
+      // hsum4's order for this lane: (l0 + l2) + (l1 + l3)
+      const s = (f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 2)) + (f32x4.extract_lane(a, 1) + f32x4.extract_lane(a, 3));
+      return norm - (s + s);
+    }
+    return norm - 2 * hsum(a);
+  }
+  return norm - 2 * dot(x, c, rowBytes);
+}
+
+/**
+ * `rowScores` for two rows at once (both scored in pair order), with the 2 × 4
+ * blocking of `assignRows`: for the rows Hamerly has to score in full.
+ */
+export function pairScores(x0: usize, x1: usize, dp: i32, C: usize, P: usize, k: i32, cn: usize, out0: usize, out1: usize): void {
+  if (!ASC_FEATURE_SIMD) {
+    rowScores(x0, dp, C, P, k, cn, out0, true);
+    rowScores(x1, dp, C, P, k, cn, out1, true);
+    return;
+  }
+  const rowBytes = <usize>dp << 2;
+  const k4 = k & ~3;
+  let j = 0;
+  for (; j < k4; j += 4) {
+    const pb = P + <usize>j * rowBytes;
+    let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
+    let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
+    for (let t: usize = 0; t < rowBytes; t += 16) {
+      const u0 = v128.load(x0 + t);
+      const u1 = v128.load(x1 + t);
+      const p = pb + (t << 2);
+      const w0 = v128.load(p);
+      a00 = madd(u0, w0, a00);
+      a10 = madd(u1, w0, a10);
+      const w1 = v128.load(p, 16);
+      a01 = madd(u0, w1, a01);
+      a11 = madd(u1, w1, a11);
+      const w2 = v128.load(p, 32);
+      a02 = madd(u0, w2, a02);
+      a12 = madd(u1, w2, a12);
+      const w3 = v128.load(p, 48);
+      a03 = madd(u0, w3, a03);
+      a13 = madd(u1, w3, a13);
+    }
+    const norms = v128.load(cn + (<usize>j << 2));
+    const d0 = hsum4(a00, a01, a02, a03);
+    const d1 = hsum4(a10, a11, a12, a13);
+    v128.store(out0 + (<usize>j << 2), f32x4.sub(norms, f32x4.add(d0, d0)));
+    v128.store(out1 + (<usize>j << 2), f32x4.sub(norms, f32x4.add(d1, d1)));
+  }
+  for (; j < k; j++) {
+    const c = C + <usize>j * rowBytes;
+    let a0 = f32x4.splat(0), a1 = f32x4.splat(0);
+    for (let t: usize = 0; t < rowBytes; t += 16) {
+      const w = v128.load(c + t);
+      a0 = madd(v128.load(x0 + t), w, a0);
+      a1 = madd(v128.load(x1 + t), w, a1);
+    }
+    const norm = load<f32>(cn + (<usize>j << 2));
+    store<f32>(out0 + (<usize>j << 2), norm - 2 * hsum(a0));
+    store<f32>(out1 + (<usize>j << 2), norm - 2 * hsum(a1));
   }
 }

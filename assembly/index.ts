@@ -5,5 +5,6 @@ export { seedRandom, nextBelow as randomBelow } from './rng';
 export { nearest, distances, inertiaOf, meanColumnVariance, gatherColumns, columnShares } from './distance';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';
+export { hamerly, hamerlyScoredShare } from './hamerly';
 export { miniBatch } from './minibatch';
 export { silhouette, calinskiHarabasz } from './quality';

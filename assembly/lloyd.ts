@@ -2,10 +2,15 @@
 // the mean of its rows, until the total centre shift falls below `tolAbs`
 // (scikit-learn's tol × mean column variance) or the labels stop changing.
 
-import { assignRows, centroidNorms, nearest, rowNorms } from './distance';
+import { assignRows, centroidNorms, nearest, packCentroids, packedBytes, rowNorms } from './distance';
 import { allocZeroed, free } from './memory';
 
 let lastInertiaValue: f64 = 0;
+
+/** For the other Lloyd-equivalent fits (hamerly.ts). */
+export function setLastInertia(value: f64): void {
+  lastInertiaValue = value;
+}
 
 /** Inertia of the final assignment made by the last `lloyd` call. */
 export function lastInertia(): f64 {
@@ -14,7 +19,7 @@ export function lastInertia(): f64 {
 
 // Rows are summed in f32 (vectorised, fused into the assignment pass) and
 // flushed to f64 every CHUNK rows: f64 accuracy at close to f32 speed.
-const CHUNK = 512;
+export const CHUNK = 512;
 
 /** Runs Lloyd's algorithm in place on C; writes final labels/distances; returns iterations run. */
 export function lloyd(
@@ -28,6 +33,7 @@ export function lloyd(
   const counts = allocZeroed(<usize>k << 3);
   const cn = allocZeroed(<usize>k << 2);
   const xn = allocZeroed(<usize>n << 2);
+  const P = allocZeroed(packedBytes(k, dp));
   rowNorms(X, n, dp, xn);
   let iterations = 0;
   let settled = false;
@@ -36,11 +42,12 @@ export function lloyd(
     memory.fill(sums, 0, <usize>k * <usize>dp << 3);
     memory.fill(counts, 0, <usize>k << 3);
     centroidNorms(C, k, dp, cn);
+    packCentroids(C, k, dp, P);
     inertia = 0;
     for (let start = 0; start < n; start += CHUNK) {
       const m = min(CHUNK, n - start);
       inertia += assignRows(
-        X + <usize>start * rowBytes, m, dp, C, k, cn, xn + (<usize>start << 2),
+        X + <usize>start * rowBytes, m, dp, C, P, k, cn, xn + (<usize>start << 2),
         labels + (<usize>start << 2), dists + (<usize>start << 2), partial, counts,
       );
       flush(partial, sums, k * dp);
@@ -62,10 +69,11 @@ export function lloyd(
   free(counts);
   free(cn);
   free(xn);
+  free(P);
   return iterations;
 }
 
-function flush(partial: usize, sums: usize, total: i32): void {
+export function flush(partial: usize, sums: usize, total: i32): void {
   for (let t = 0; t < total; t++) {
     const p = sums + (<usize>t << 3);
     store<f64>(p, load<f64>(p) + <f64>load<f32>(partial + (<usize>t << 2)));
@@ -74,7 +82,7 @@ function flush(partial: usize, sums: usize, total: i32): void {
 }
 
 /** Moves centres to their cluster means; returns the total squared shift. */
-function moveCentres(C: usize, k: i32, dp: i32, sums: usize, counts: usize): f64 {
+export function moveCentres(C: usize, k: i32, dp: i32, sums: usize, counts: usize): f64 {
   const rowBytes = <usize>dp << 2;
   let shift: f64 = 0;
   for (let j = 0; j < k; j++) {
@@ -96,7 +104,7 @@ function moveCentres(C: usize, k: i32, dp: i32, sums: usize, counts: usize): f64
  * An empty cluster takes the row farthest from its own centre (scikit-learn's
  * rule), which leaves its old cluster; so no centre is ever a 0/0 mean.
  */
-function relocateEmpty(
+export function relocateEmpty(
   X: usize, n: i32, dp: i32, k: i32,
   labels: usize, dists: usize, sums: usize, counts: usize,
 ): void {

@@ -19,6 +19,10 @@ export interface CoreExports {
   columnShares(X: number, dp: number, C: number, labels: number, rows: number, nRows: number, m: number, cols: number, weight: number, out: number, outStride: number): void;
   kmeansPlusPlus(X: number, n: number, dp: number, k: number, C: number, trials: number): void;
   lloyd(X: number, n: number, dp: number, C: number, k: number, maxIter: number, tolAbs: number, labels: number, dists: number): number;
+  /** Hamerly's bounds on Lloyd's iterations: same arguments and, bit for bit, the same result as lloyd. */
+  hamerly(X: number, n: number, dp: number, C: number, k: number, maxIter: number, tolAbs: number, labels: number, dists: number): number;
+  /** Share of row passes of the last hamerly call that scored every centre (1 = nothing pruned). */
+  hamerlyScoredShare(): number;
   lastInertia(): number;
   miniBatch(X: number, n: number, dp: number, C: number, k: number, batchSize: number, maxSteps: number,
     tolAbs: number, maxNoImprovement: number, reassignmentRatio: number): number;

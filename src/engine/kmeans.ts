@@ -16,19 +16,32 @@ export interface KMeansParams {
   seed?: number;
   /** Explicit starting centres (nClusters × dim); skips k-means++ and forces nInit = 1. */
   init?: Float32Array;
+  /**
+   * 'lloyd' (default) scores every row against every centre each iteration;
+   * 'hamerly' skips the rows whose triangle-inequality bounds prove their label
+   * cannot change. Both give the same labels, centres and inertia bit for bit
+   * (the bounds are widened past the f32 rounding error and every computed score
+   * uses Lloyd's arithmetic); Hamerly is faster when clusters are well separated.
+   */
+  algorithm?: KMeansAlgorithm;
 }
+
+export type KMeansAlgorithm = 'lloyd' | 'hamerly';
 
 export class KMeans extends CentroidModel {
   readonly params: Required<Omit<KMeansParams, 'init'>> & { init?: Float32Array };
 
   constructor(engine: Engine, params: KMeansParams) {
     super(engine);
-    this.params = { nInit: 3, maxIter: 300, tol: 1e-4, seed: 0, ...params };
+    this.params = { nInit: 3, maxIter: 300, tol: 1e-4, seed: 0, algorithm: 'lloyd', ...params };
     checkCommon(this.params);
+    if (this.params.algorithm !== 'lloyd' && this.params.algorithm !== 'hamerly') {
+      throw new RangeError(`algorithm must be 'lloyd' or 'hamerly', got ${String(this.params.algorithm)}`);
+    }
   }
 
   fit(X: Matrix): this {
-    const { nClusters: k, nInit, maxIter, tol, seed, init } = this.params;
+    const { nClusters: k, nInit, maxIter, tol, seed, init, algorithm } = this.params;
     checkFit(X, k);
     if (init && init.length !== k * X.cols) {
       throw new RangeError(`init has ${init.length} values; expected nClusters × columns = ${k * X.cols}`);
@@ -51,7 +64,7 @@ export class KMeans extends CentroidModel {
           ws.f32(c, k * dp).set(ws.f32(start, k * dp));
         }
         else core.kmeansPlusPlus(x, n, dp, k, c, 0);
-        const nIter = core.lloyd(x, n, dp, c, k, maxIter, tolAbs, labels, dists);
+        const nIter = (algorithm === 'hamerly' ? core.hamerly : core.lloyd)(x, n, dp, c, k, maxIter, tolAbs, labels, dists);
         const inertia = core.lastInertia();
         if (inertia < best.inertia) best = { inertia, centroids: ws.matrixOut(c, k, X.cols), nIter };
       }
