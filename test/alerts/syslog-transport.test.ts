@@ -47,7 +47,7 @@ async function collector(port = 0): Promise<{
   const server = createServer((socket) => {
     sockets.add(socket);
     connections++;
-    let pending = Buffer.alloc(0);
+    let pending: Buffer = Buffer.alloc(0);
     socket.on('data', (d) => {
       const parsed = parseOctetFrames(Buffer.concat([pending, d]));
       pending = parsed.rest;
