@@ -1,6 +1,6 @@
 // npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all]
+//                   [--follow] [--max-latency ms] [--alerts spec …] [--rate-limit N/60s]
 
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/errors.ts';
@@ -16,8 +16,10 @@ import { runDetection } from '../detect/run.ts';
 import { loadEngine } from '../engine/node.ts';
 import { ModelError } from '../model/format.ts';
 import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
-import { fail, openInput } from './io.ts';
-import { openOutput, openSpool, OutputError } from './output.ts';
+import { fail } from './io.ts';
+import { openDetectInput } from './live-input.ts';
+import { openOutput, openSpool, OutputError, type Output } from './output.ts';
+import { AlertSpecError, createAlertSinks, totalDropped, type AlertSink } from '../alerts/index.ts';
 import { progressBar } from './progress.ts';
 import { csvHeader, csvLine, hasIdentity } from './record-formats.ts';
 import { renderSummary, renderTopRecords } from './render.ts';
@@ -26,12 +28,23 @@ const FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all]
+                        [--follow [--from-end]] [--max-latency ms] [--alerts spec ...] [--rate-limit N/60s[:pair]]
 
-  <file|->   KDD-format CSV (NSL-KDD, KDD Cup 1999, with or without header, labelled or not); - reads stdin
-  --model    model directory (default models/default)
+  <file|->   what to score, recognised by its content: KDD CSV (NSL-KDD, KDD Cup 1999), a pcap/pcapng capture,
+             a Zeek conn.log (TSV or JSON lines), a CICFlowMeter, Argus (ra -c ,) or nfdump (-o csv) export,
+             gzip-compressed or not; - reads stdin (a pipe is read live, record by record)
+  --model    model directory (default: the model under models/ that reads this input — models/default for KDD files)
   --format   table (readable summary, default) · json (one document) · csv / ndjson (one line per record, streamed)
   --out      write the output to this file instead of stdout (all or nothing: no partial file on error)
-  --all      report every record, not only anomalies`;
+  --all      report every record, not only anomalies
+  --follow   keep reading the file as it grows, across rotation and truncation (like tail -F); Ctrl-C or
+             SIGTERM ends with the summary, SIGHUP reloads the model; --from-end skips what is already there
+  --max-latency  live inputs: longest wait from a record's arrival to its verdict, in ms (default 1000)
+  --alerts   also send each anomaly as an alert: ecs:- / ecs:<file> (Elastic Common Schema lines),
+             eve:- / eve:<file> (Suricata EVE lines), syslog:udp://host:514 (or tcp://, unix:///path; RFC 5424),
+             webhook:https://… (JSON batches, retried); repeat for several destinations
+  --rate-limit  at most N alerts per source address per window (e.g. 10/60s; :pair for per source→destination);
+             the rest become one summary line per window`;
 
 async function main(): Promise<void> {
   let parsed;
@@ -41,6 +54,9 @@ async function main(): Promise<void> {
       options: {
         model: { type: 'string' }, format: { type: 'string', default: 'table' }, out: { type: 'string' },
         all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+        follow: { type: 'boolean', default: false }, 'from-end': { type: 'boolean', default: false },
+        'max-latency': { type: 'string', default: '1000' },
+        alerts: { type: 'string', multiple: true }, 'rate-limit': { type: 'string' },
       },
     });
   } catch (err) {
@@ -54,26 +70,65 @@ async function main(): Promise<void> {
   const path = positionals[0];
   const source = path === '-' ? 'stdin' : basename(path);
 
+  const latencyMs = Number(values['max-latency']);
+  if (!(latencyMs >= 10 && latencyMs <= 3_600_000)) fail(`--max-latency must be a number of milliseconds between 10 and 3600000, got "${values['max-latency']}"`);
+  if (values['from-end'] && !values.follow) fail('--from-end only applies with --follow');
+
   const engine = await loadEngine();
-  // Without --model, the committed models are candidates: the first whose input
-  // schema the file fits scores it (KDD files: models/default; captures and Zeek
-  // logs: models/traffic).
-  let detector: Detector | DetectorChoice;
-  if (values.model !== undefined) {
-    detector = new Detector(await loadModelDir(engine, values.model));
-  } else {
-    const { models, places } = await loadCatalog(engine, MODELS_ROOT, (m) => process.stderr.write(`warning: ${m}\n`));
-    detector = models.length > 0 ? new DetectorChoice(models.map((m) => new Detector(m)), places) : new Detector(await loadModelDir(engine, DEFAULT_MODEL_DIR));
+  const loadDetectors = async (): Promise<Detector | DetectorChoice> => {
+    // Without --model, the committed models are candidates: the first whose input
+    // schema the file fits scores it (KDD files: models/default; captures and Zeek
+    // logs: models/traffic).
+    if (values.model !== undefined) return new Detector(await loadModelDir(engine, values.model));
+    const { models, places } = await loadCatalog(engine, MODELS_ROOT, (m) => log(`warning: ${m}`));
+    return models.length > 0 ? new DetectorChoice(models.map((m) => new Detector(m)), places) : new Detector(await loadModelDir(engine, DEFAULT_MODEL_DIR));
+  };
+  const detector = await loadDetectors();
+
+  // Live inputs end cleanly on the first SIGINT/SIGTERM (summary, outputs, alerts
+  // flushed); a second one exits at once. SIGHUP reloads the model between batches.
+  const stop = new AbortController();
+  const plan = await openDetectInput(path, {
+    follow: values.follow, fromEnd: values['from-end'], latencyMs, signal: stop.signal,
+    onEvent: (e) => log(`${e.type} ${e.path}${'position' in e ? ` at byte ${e.position}` : ''}`),
+  });
+  let reloaded: Detector | DetectorChoice | null = null;
+  if (plan.live) {
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+      process.on(sig, () => {
+        if (stop.signal.aborted) process.exit(130);
+        log(`${sig}: finishing the current batch, then the summary`);
+        stop.abort();
+      });
+    }
+    process.on('SIGHUP', () => {
+      log('SIGHUP: reloading the model');
+      loadDetectors().then((d) => { reloaded = d; }, (err) => log(`warning: the model was not reloaded, the old one stays: ${(err as Error).message}`));
+    });
   }
-  const input = await openInput(path);
-  const size = path === '-' ? null : (await stat(path)).size;
-  const bar = progressBar(size);
+  const bar = progressBar(plan.size);
   let bytes = 0;
   const counted = (async function* () {
-    for await (const chunk of input) { bytes += (chunk as Uint8Array).length; yield chunk as Uint8Array; }
+    for await (const chunk of plan.chunks) { bytes += chunk.length; yield chunk; }
   })();
 
-  const out = await openOutput(values.out);
+  // Alerts: every spec is checked before anything is opened; the context follows the model in use.
+  const alertCtx = { model: '', threshold: 0, source };
+  let alerts: AlertSink | null = null;
+  if (values.alerts?.length) {
+    try {
+      alerts = createAlertSinks(values.alerts, alertCtx, { rateLimit: values['rate-limit'], onError: (m) => log(`alerts: ${m}`) });
+    } catch (err) {
+      if (err instanceof AlertSpecError) fail(err.message);
+      throw err;
+    }
+  } else if (values['rate-limit'] !== undefined) {
+    fail('--rate-limit applies to --alerts; give at least one --alerts destination');
+  }
+  // An alert stream on stdout leaves stdout to it: the report then goes to stderr (or --out).
+  const alertsOnStdout = (values.alerts ?? []).some((a) => /^(ecs|eve):-$/i.test(a));
+
+  const out = alertsOnStdout && values.out === undefined ? stderrOutput() : await openOutput(values.out);
   // Records never pile up in memory: csv/ndjson stream out, json goes through a
   // temporary spool (the summary comes first in the document), table keeps the top ones.
   const spool = format === 'json' ? await openSpool() : null;
@@ -81,6 +136,7 @@ async function main(): Promise<void> {
   let first = true;
   let csvIdentity: boolean | null = null; // the CSV header waits for the first record: identity columns or not
   const onRecord = (r: DetectionRecord): void => {
+    if (alerts && r.anomaly) alerts.write(r);
     if (format === 'csv') {
       if (csvIdentity === null) { csvIdentity = hasIdentity(r); out.write(csvHeader(csvIdentity) + '\n'); }
       out.write(csvLine(r, csvIdentity) + '\n');
@@ -91,9 +147,11 @@ async function main(): Promise<void> {
   };
   try {
     const report = await runDetection(detector, counted, {
-      all: values.all, source, onRecord,
+      all: values.all, source, onRecord, live: plan.live,
       onProgress: (rows) => bar.update(bytes, rows),
       afterBatch: async () => { await out.drain(); await spool?.drain(); },
+      reload: () => { const d = reloaded; reloaded = null; if (d) log('model reloaded'); return d; },
+      onDetector: (d) => { alertCtx.model = d.model.id; alertCtx.threshold = d.model.scoring.threshold; },
     });
     bar.done();
     if (format === 'csv' && csvIdentity === null) out.write(csvHeader(false) + '\n');
@@ -109,10 +167,17 @@ async function main(): Promise<void> {
       out.write(renderSummary(report, source) + renderTopRecords(top.records, summary.anomalies, values.all ? summary.rows : summary.anomalies));
     }
     await out.commit();
-    if (format !== 'table' && format !== 'json') process.stderr.write(renderSummary(report, source));
+    if (format !== 'table' && format !== 'json' && !(alertsOnStdout && values.out === undefined)) process.stderr.write(renderSummary(report, source));
+    if (alerts) {
+      await alerts.close();
+      const st = alerts.stats();
+      const dropped = totalDropped(st);
+      log(`alerts: ${st.written} written, ${st.delivered} delivered${dropped ? `, ${dropped} dropped (${Object.entries(st.dropped).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+    }
   } catch (err) {
     bar.done();
     await out.abort();
+    await alerts?.close().catch(() => {});
     throw err;
   } finally {
     await spool?.close().catch(() => {});
@@ -121,6 +186,19 @@ async function main(): Promise<void> {
 }
 
 const TOP_RECORDS = 20;
+
+const log = (message: string): void => { process.stderr.write(`${message}\n`); };
+
+/** The report written to stderr when stdout carries the alert stream. */
+function stderrOutput(): Output {
+  return {
+    write: (t) => { process.stderr.write(t); },
+    drain: () => Promise.resolve(),
+    copyFrom: async (p) => { process.stderr.write(await readFile(p)); },
+    commit: () => Promise.resolve(),
+    abort: () => Promise.resolve(),
+  };
+}
 
 /** " Models that fit: models/traffic." when some model under models/ reads this input. */
 async function fittingModels(schema: InputSchema): Promise<string> {

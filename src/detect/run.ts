@@ -11,6 +11,7 @@ import { attackCategory } from '../metrics/categories.ts';
 import { SEVERITIES, type Severity } from '../model/scoring.ts';
 import { Detector, type ScoredBatch } from './detector.ts';
 import type { DetectorChoice } from './choice.ts';
+import type { InputSchema } from '../data/input-schema.ts';
 import type { DetectionRecord, DetectionReport, DetectionSummary } from './report.ts';
 
 export interface RunOptions {
@@ -28,6 +29,13 @@ export interface RunOptions {
   rocCurve?: boolean;
   /** A live feed: see ReadOptions.live. */
   live?: boolean;
+  /**
+   * Asked before each batch: a new model to score with from now on (SIGHUP), or
+   * null to keep the current one. No line is dropped: the swap happens between batches.
+   */
+  reload?: () => Detector | DetectorChoice | null;
+  /** Told which detector scores the input, once it is known (and after each reload). */
+  onDetector?: (detector: Detector) => void;
 }
 
 /** Distinct unseen categorical values listed per feature in a summary. */
@@ -46,7 +54,10 @@ export class ReportBuilder {
   private labeled: boolean | null = null;
   private format: string | null = null;
   readonly records: DetectionRecord[] = [];
-  constructor(private readonly detector: Detector, private readonly opts: RunOptions = {}, private readonly started = performance.now()) {}
+  constructor(private detector: Detector, private readonly opts: RunOptions = {}, private readonly started = performance.now()) {}
+
+  /** Score with another model from now on (the summary names the last one). */
+  use(detector: Detector): void { this.detector = detector; }
 
   setFormat(format: string): void { this.format = format; }
 
@@ -106,11 +117,22 @@ export class ReportBuilder {
  */
 export async function runDetection(detector: Detector | DetectorChoice, input: CsvInput, opts: RunOptions = {}): Promise<DetectionReport> {
   const started = performance.now();
-  let builder: ReportBuilder | null = detector instanceof Detector ? new ReportBuilder(detector, opts, started) : null;
-  let chosen: Detector | null = detector instanceof Detector ? detector : null;
+  let builder: ReportBuilder | null = null;
+  let chosen: Detector | null = null;
+  const choose = (d: Detector | DetectorChoice, schema: InputSchema): Detector => {
+    const picked = d instanceof Detector ? d : d.forSchema(schema, opts.source);
+    if (d instanceof Detector) picked.checkInput(schema, opts.source);
+    opts.onDetector?.(picked);
+    return picked;
+  };
   for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize, live: opts.live })) {
+    const next = opts.reload?.();
+    if (next) {
+      detector = next;
+      if (chosen) { chosen = choose(next, batch.schema); builder!.use(chosen); }
+    }
     if (!chosen) {
-      chosen = (detector as DetectorChoice).forSchema(batch.schema, opts.source);
+      chosen = choose(detector, batch.schema);
       builder = new ReportBuilder(chosen, opts, started);
     }
     builder!.setFormat(batch.format);
