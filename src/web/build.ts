@@ -1,6 +1,7 @@
 // npm run build:web → dist/web/: a static site that works from any static host.
 //   index.html, app.js (page), worker.js (detection worker), styles.css, source maps,
-//   anomalyze.wasm (byte-identical copy of build/anomalyze.wasm) and models/default/*.
+//   anomalyze.wasm (byte-identical copy of build/anomalyze.wasm), every model directory under
+//   models/ (models/<name>/*) and models/index.json listing them, default first.
 // The detection code is the shared TypeScript in src/, bundled for the browser by esbuild.
 
 import { createHash } from 'node:crypto';
@@ -8,6 +9,7 @@ import { copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import type { ModelIndex } from './protocol.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WEB_SRC = fileURLToPath(new URL('.', import.meta.url));
@@ -17,7 +19,9 @@ export interface BuildOptions {
   outDir?: string;
   /** Default build/anomalyze.wasm. */
   wasmPath?: string;
-  /** Default models/default. */
+  /** Where the model directories are (each with manifest.json and SHA256SUMS); default models/. */
+  modelsRoot?: string;
+  /** Ship only this one model directory, as models/default (instead of every model under modelsRoot). */
   modelDir?: string;
   /** Default true. */
   minify?: boolean;
@@ -29,15 +33,18 @@ export interface BuildResult {
   outDir: string;
   /** Paths relative to outDir. */
   files: string[];
+  /** Model names shipped under models/, in the order of models/index.json (default first). */
+  models: string[];
   wasmSha256: string;
 }
+
+const SAFE_NAME = /^[\w.-]{1,64}$/;
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
 export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   const outDir = resolve(opts.outDir ?? join(ROOT, 'dist/web'));
   const wasmPath = resolve(opts.wasmPath ?? join(ROOT, 'build/anomalyze.wasm'));
-  const modelDir = resolve(opts.modelDir ?? join(ROOT, 'models/default'));
   const minify = opts.minify ?? true;
   const sourcemap = opts.sourcemap ?? true;
 
@@ -45,15 +52,12 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
     if (err.code === 'ENOENT') throw new Error(`${relative(ROOT, wasmPath)} is missing: run \`npm run build:wasm\` first`);
     throw err;
   });
-  const modelFiles = (await readdir(modelDir, { withFileTypes: true }).catch(() => {
-    throw new Error(`model directory ${relative(ROOT, modelDir)} is missing: train one with \`npm run train\``);
-  })).filter((e) => e.isFile()).map((e) => e.name).sort();
-  if (!modelFiles.includes('manifest.json') || !modelFiles.includes('SHA256SUMS')) {
-    throw new Error(`${relative(ROOT, modelDir)} is not a model directory (needs manifest.json and SHA256SUMS)`);
-  }
+  const models = opts.modelDir !== undefined
+    ? [await oneModel(resolve(opts.modelDir))]
+    : await findModels(resolve(opts.modelsRoot ?? join(ROOT, 'models')));
 
   await rm(outDir, { recursive: true, force: true });
-  await mkdir(join(outDir, 'models/default'), { recursive: true });
+  await mkdir(join(outDir, 'models'), { recursive: true });
 
   const common: esbuild.BuildOptions = {
     bundle: true,
@@ -102,9 +106,49 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   const wasmSha256 = sha256(wasm);
   const copied = await readFile(join(outDir, 'anomalyze.wasm'));
   if (sha256(copied) !== wasmSha256) throw new Error('anomalyze.wasm changed while copying');
-  for (const name of modelFiles) await copyFile(join(modelDir, name), join(outDir, 'models/default', name));
+  for (const m of models) {
+    await mkdir(join(outDir, 'models', m.name), { recursive: true });
+    for (const f of m.files) await copyFile(join(m.dir, f), join(outDir, 'models', m.name, f));
+  }
+  // The worker loads the models in this order; the first that fits an input scores it.
+  const index: ModelIndex = { models: models.map((m) => m.name) };
+  await writeFile(join(outDir, 'models/index.json'), JSON.stringify(index, null, 2) + '\n');
 
-  return { outDir, files: await listFiles(outDir), wasmSha256 };
+  return { outDir, files: await listFiles(outDir), models: index.models, wasmSha256 };
+}
+
+interface ModelDir { name: string; dir: string; files: string[] }
+
+/** Model directories under root (those with manifest.json and SHA256SUMS): default first, then by name. */
+async function findModels(root: string): Promise<ModelDir[]> {
+  const entries = await readdir(root, { withFileTypes: true }).catch(() => {
+    throw new Error(`${relative(ROOT, root) || root} is missing: train a model with \`npm run train\``);
+  });
+  const found: ModelDir[] = [];
+  for (const e of entries) {
+    // The name becomes a URL path segment; temp directories of an interrupted save are not models.
+    if (!e.isDirectory() || !SAFE_NAME.test(e.name) || /\.(tmp|old)-\d+$/.test(e.name)) continue;
+    const files = await modelFiles(join(root, e.name));
+    if (files.includes('manifest.json') && files.includes('SHA256SUMS')) found.push({ name: e.name, dir: join(root, e.name), files });
+  }
+  if (found.length === 0) {
+    throw new Error(`no model directory (with manifest.json and SHA256SUMS) under ${relative(ROOT, root) || root}: train one with \`npm run train\``);
+  }
+  return found.sort((a, b) => Number(b.name === 'default') - Number(a.name === 'default') || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+async function oneModel(dir: string): Promise<ModelDir> {
+  const files = await modelFiles(dir).catch(() => {
+    throw new Error(`model directory ${relative(ROOT, dir)} is missing: train one with \`npm run train\``);
+  });
+  if (!files.includes('manifest.json') || !files.includes('SHA256SUMS')) {
+    throw new Error(`${relative(ROOT, dir)} is not a model directory (needs manifest.json and SHA256SUMS)`);
+  }
+  return { name: 'default', dir, files };
+}
+
+async function modelFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
 }
 
 async function fileHash(path: string): Promise<string> {
@@ -129,7 +173,7 @@ async function main(): Promise<void> {
     const { size } = await stat(join(result.outDir, f));
     return `  ${f.padEnd(34)} ${(size / 1024).toFixed(1).padStart(8)} KB`;
   }));
-  console.log(`built ${rel}/ in ${Math.round(performance.now() - started)} ms\n${lines.join('\n')}\n  anomalyze.wasm sha256 ${result.wasmSha256}`);
+  console.log(`built ${rel}/ in ${Math.round(performance.now() - started)} ms\n${lines.join('\n')}\n  anomalyze.wasm sha256 ${result.wasmSha256}\n  models: ${result.models.join(', ')}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

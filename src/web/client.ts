@@ -12,6 +12,12 @@ export class WorkerError extends Error {
   }
 }
 
+export interface Ready {
+  engine: EngineInfo;
+  models: ModelInfo[];
+  skipped: string[];
+}
+
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
@@ -22,16 +28,16 @@ export class DetectionClient {
   private readonly worker: Worker;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
-  readonly ready: Promise<{ engine: EngineInfo; model: ModelInfo }>;
+  readonly ready: Promise<Ready>;
 
   constructor(url: string) {
     this.worker = new Worker(url);
-    let resolveReady!: (v: { engine: EngineInfo; model: ModelInfo }) => void;
+    let resolveReady!: (v: Ready) => void;
     let rejectReady!: (e: Error) => void;
     this.ready = new Promise((res, rej) => { resolveReady = res; rejectReady = rej; });
     this.worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
       const msg = e.data;
-      if (msg.type === 'ready') resolveReady({ engine: msg.engine, model: msg.model });
+      if (msg.type === 'ready') resolveReady({ engine: msg.engine, models: msg.models, skipped: msg.skipped });
       else if (msg.type === 'init-error') rejectReady(new Error(msg.message));
       else if (msg.type === 'progress') this.pending.get(msg.id)?.onProgress?.(msg.progress);
       else if (msg.type === 'reply') {

@@ -3,6 +3,7 @@
 
 import { h } from './dom.ts';
 import { categoryName, CATEGORY_HELP, fmtNumber, fmtPct } from './format.ts';
+import { destination, fmtDuration, fmtTime, source } from './identity.ts';
 import type { RowDetails } from './protocol.ts';
 import { fmtMultiple, severityBadge } from './table.ts';
 
@@ -45,7 +46,12 @@ export class DetailsPanel {
     const r = d.record;
     this.title.textContent = `Row ${r.row}`;
     const top = new Map(r.topFeatures.map((f, i) => [f.feature, i]));
-    const facts = h('dl', { class: 'facts' },
+    const facts = h('dl', { class: 'facts', 'data-testid': 'details-facts' },
+      r.time !== undefined ? fact('Time (UTC)', fmtTime(r.time)) : null,
+      r.duration !== undefined ? fact('Duration', fmtDuration(r.duration)) : null,
+      r.protocol !== undefined ? fact('Protocol', r.protocol) : null,
+      r.src !== undefined ? fact('Source', source(r)) : null,
+      r.dst !== undefined ? fact('Destination', destination(r)) : null,
       fact('Score', `${fmtNumber(r.score)} (${fmtMultiple(r.score / threshold)} threshold)`),
       fact('Severity', severityBadge(r.severity)),
       fact('Confidence', fmtPct(r.confidence, 1)),

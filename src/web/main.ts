@@ -6,7 +6,7 @@ import { DetailsPanel } from './details.ts';
 import { byId, h } from './dom.ts';
 import { categoryName, fmtBytes, fmtInt, fmtNumber, fmtSeconds } from './format.ts';
 import { DetectionClient } from './client.ts';
-import type { Progress, ResultView, RunInput, RunMode } from './protocol.ts';
+import type { ModelInfo, Progress, ResultView, RunInput, RunMode } from './protocol.ts';
 import { renderResults, type RenderedResults } from './results.ts';
 
 declare const __WORKER_URL__: string;
@@ -32,6 +32,8 @@ class App {
   private readonly previous = new Map<RunMode, { key: string; view: ResultView }>();
   private readonly details = new DetailsPanel(byId<HTMLDialogElement>('details'), byId('details-title'), byId('details-body'));
   private initError: string | null = null;
+  /** The models the worker loaded, in order of preference. */
+  private models: ModelInfo[] = [];
 
   private readonly fileInput = byId<HTMLInputElement>('file-input');
   private readonly sampleButton = byId<HTMLButtonElement>('sample-button');
@@ -60,11 +62,17 @@ class App {
     this.setupModeSwitch();
 
     this.client.ready.then(
-      ({ engine, model }) => {
+      ({ engine, models, skipped }) => {
         byId('wasm-sha256').textContent = engine.wasmSha256;
         byId('engine-size').textContent = fmtBytes(engine.wasmBytes);
-        byId('model-id').textContent = model.id;
-        byId('model-info').textContent = `${model.members} K-means members · ${model.features} features · threshold ${fmtNumber(model.threshold)}`;
+        this.models = models;
+        this.showModel(models[0].id);
+        if (skipped.length) {
+          const note = byId('model-skipped');
+          note.textContent = ` · ${skipped.length === 1 ? 'one model' : `${skipped.length} models`} could not load`;
+          note.title = skipped.join('\n');
+          for (const m of skipped) console.warn(`[anomalyze] ${m}`);
+        }
         byId('engine-status').textContent = 'ready';
         byId('engine-status').className = 'status-dot ok';
         document.body.dataset.engine = 'ready';
@@ -123,7 +131,21 @@ class App {
     }
   }
 
+  /** The footer's model panel: the model that scored the last file (at first, the preferred one), then the others. */
+  private showModel(id: string): void {
+    const model = this.models.find((m) => m.id === id);
+    byId('model-id').textContent = id;
+    byId('model-info').textContent = model
+      ? `${model.place} · ${model.members} K-means members · ${model.features} ${model.schema} features · threshold ${fmtNumber(model.threshold)}`
+      : 'not loaded in this page';
+    const others = this.models.filter((m) => m !== model);
+    byId('model-others').textContent = others.length
+      ? ` · also ${others.map((m) => `${m.place} (${m.features} ${m.schema} features)`).join(', ')}: the first model whose features a file has scores it`
+      : '';
+  }
+
   private showResults(view: ResultView, input: RunInput): void {
+    if (view.mode === 'browser') this.showModel(view.model);
     const key = inputKey(input);
     this.previous.set(view.mode, { key, view });
     const otherMode: RunMode = view.mode === 'browser' ? 'server' : 'browser';

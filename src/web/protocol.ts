@@ -15,9 +15,18 @@ export interface EngineInfo {
   wasmUrl: string;
 }
 
+/** models/index.json, written by the build: the model directories under models/, default first. */
+export interface ModelIndex {
+  models: string[];
+}
+
 export interface ModelInfo {
   id: string;
   name: string;
+  /** Where it was loaded from, e.g. 'models/traffic'. */
+  place: string;
+  /** The input schema it reads ('kdd', 'kdd-headers', …). */
+  schema: string;
   threshold: number;
   severityCuts: [number, number, number];
   members: number;
@@ -36,7 +45,7 @@ export interface RunRequest {
   apiBase: string;
 }
 
-export type SortKey = 'row' | 'score' | 'confidence' | 'severity';
+export type SortKey = 'row' | 'time' | 'score' | 'confidence' | 'severity';
 
 export interface PageQuery {
   sort: SortKey;
@@ -56,7 +65,7 @@ export interface PageResult {
 
 export interface RowDetails {
   record: DetectionRecord;
-  /** Every input feature of the row, in KDD column order. */
+  /** Every input feature of the row, in the order of the input's schema (KDD column order for KDD files). */
   values: { feature: string; value: string | number }[];
 }
 
@@ -76,6 +85,10 @@ export interface ResultView {
   wallSeconds: number;
   /** Model id that produced the result. */
   model: string;
+  /** Where that model was loaded from ('models/traffic'), when known (browser mode). */
+  modelPlace: string | null;
+  /** The records carry connection identities (captures, Zeek logs, flow CSVs): time, protocol, source, destination. */
+  identity: boolean;
 }
 
 export type Progress = {
@@ -99,7 +112,8 @@ export type RequestMessage = Request & { id: number };
 // ---- worker → page ----
 
 export type WorkerMessage =
-  | { type: 'ready'; engine: EngineInfo; model: ModelInfo }
+  /** models: in order of preference (the first that fits an input scores it); skipped: models that failed to load, with why. */
+  | { type: 'ready'; engine: EngineInfo; models: ModelInfo[]; skipped: string[] }
   | { type: 'init-error'; message: string }
   | { type: 'progress'; id: number; progress: Progress }
   | { type: 'reply'; id: number; ok: true; value: unknown }

@@ -42,7 +42,7 @@ export function renderResults(view: ResultView, ctx: ResultsContext): RenderedRe
         h('span', { class: `chip chip-${view.mode}` }, MODE_NAME[view.mode]),
         h('span', null, summary.format ? `${summary.format} format` : 'unknown format'),
         h('span', null, fmtBytes(view.bytes)),
-        h('span', null, 'model ', h('code', null, view.model)),
+        h('span', null, 'scored by ', h('code', { 'data-testid': 'result-model' }, view.model), view.modelPlace ? ` (${view.modelPlace})` : ''),
       ),
     ),
     h('div', { class: 'results-actions', role: 'group', 'aria-label': 'Export results' },

@@ -5,6 +5,7 @@ import type { DetectionRecord } from '../detect/report.ts';
 import { SEVERITIES, type Severity } from '../model/scoring.ts';
 import { h } from './dom.ts';
 import { categoryName, fmtInt, fmtNumber, fmtPct } from './format.ts';
+import { destination, fmtTime, source } from './identity.ts';
 import type { PageQuery, PageResult, ResultView, RowDetails, SortKey } from './protocol.ts';
 
 export interface TableContext {
@@ -14,11 +15,18 @@ export interface TableContext {
   announce(text: string): void;
 }
 
-const COLUMNS: { key: SortKey | null; label: string; cls?: string; labelled?: boolean }[] = [
+interface Column { key: SortKey | null; label: string; cls?: string; labelled?: boolean; identity?: boolean }
+
+const COLUMNS: Column[] = [
   { key: 'row', label: 'Row' },
+  // Captures, Zeek logs and flow CSVs say who talked to whom; KDD files do not.
+  { key: 'time', label: 'Time (UTC)', cls: 'nowrap', identity: true },
+  { key: null, label: 'Protocol', cls: 'col-opt', identity: true },
+  { key: null, label: 'Source', cls: 'col-src', identity: true },
+  { key: null, label: 'Destination', cls: 'col-dst', identity: true },
   { key: 'score', label: 'Score', cls: 'num' },
   { key: 'severity', label: 'Severity' },
-  { key: 'confidence', label: 'Confidence', cls: 'num col-opt' },
+  { key: 'confidence', label: 'Confidence', cls: 'num col-opt col-conf' },
   { key: null, label: 'Label', labelled: true },
   { key: null, label: 'Top contributing features', cls: 'col-opt col-features' },
 ];
@@ -36,13 +44,15 @@ export class AnomalyTable {
   private readonly pageInfo: HTMLElement;
   private readonly buttons: Record<'first' | 'prev' | 'next' | 'last', HTMLButtonElement>;
   private readonly labelled: boolean;
+  private readonly columns: number;
   private seq = 0;
   private total = 0;
   private disposed = false;
 
   constructor(private readonly view: ResultView, private readonly ctx: TableContext) {
     this.labelled = view.metrics !== null;
-    const cols = COLUMNS.filter((c) => !c.labelled || this.labelled);
+    const cols = COLUMNS.filter((c) => (!c.labelled || this.labelled) && (!c.identity || view.identity));
+    this.columns = cols.length;
 
     const sevSelect = h('select', { id: 'filter-severity', onchange: (e: Event) => this.setFilter('severity', (e.target as HTMLSelectElement).value) },
       h('option', { value: 'all' }, `All (${fmtInt(view.anomalies)})`),
@@ -77,7 +87,7 @@ export class AnomalyTable {
       return th;
     }));
     this.tbody = h('tbody');
-    const table = h('table', { class: 'data-table', 'data-testid': 'anomaly-table' },
+    const table = h('table', { class: `data-table${view.identity ? ' with-identity' : ''}`, 'data-testid': 'anomaly-table' },
       h('caption', { class: 'visually-hidden' }, 'Anomalous rows. Sort with the column buttons; open a row for all its features.'),
       h('thead', null, headRow),
       this.tbody,
@@ -128,7 +138,7 @@ export class AnomalyTable {
     if (this.query.sort === key) this.query.dir = this.query.dir === 'asc' ? 'desc' : 'asc';
     else {
       this.query.sort = key;
-      this.query.dir = key === 'row' ? 'asc' : 'desc';
+      this.query.dir = key === 'row' || key === 'time' ? 'asc' : 'desc';
     }
     this.query.offset = 0;
     void this.load();
@@ -156,7 +166,7 @@ export class AnomalyTable {
     this.renderHead();
     this.tbody.replaceChildren(...page.rows.map((r) => this.renderRow(r)));
     if (page.rows.length === 0) {
-      this.tbody.append(h('tr', null, h('td', { colspan: 6, class: 'empty-row' }, 'No anomalies match these filters.')));
+      this.tbody.append(h('tr', null, h('td', { colspan: this.columns, class: 'empty-row' }, 'No anomalies match these filters.')));
     }
     const from = page.total ? page.offset + 1 : 0;
     const to = page.offset + page.rows.length;
@@ -184,12 +194,21 @@ export class AnomalyTable {
     const open = (opener: HTMLElement): void => this.ctx.showDetails(this.ctx.details(r.row), threshold, opener);
     const button = h('button', { type: 'button', class: 'row-link', 'aria-label': `Details for row ${r.row}`, 'data-testid': 'row-details' }, `#${r.row}`);
     button.addEventListener('click', (e) => { e.stopPropagation(); open(button); });
-    const cells: HTMLElement[] = [
-      h('td', null, button),
+    const cells: HTMLElement[] = [h('td', null, button)];
+    if (this.view.identity) {
+      cells.push(
+        timeCell(r.time),
+        h('td', { class: 'col-opt', 'data-testid': 'cell-protocol' }, r.protocol ?? ''),
+        // On phones the destination goes under the source (see .dst-inline in styles.css).
+        h('td', { class: 'mono nowrap' }, h('span', { 'data-testid': 'cell-src' }, source(r)), h('span', { class: 'dst-inline', 'aria-hidden': 'true' }, `→ ${destination(r)}`)),
+        h('td', { class: 'mono nowrap col-dst', 'data-testid': 'cell-dst' }, destination(r)),
+      );
+    }
+    cells.push(
       h('td', { class: 'num mono' }, fmtNumber(r.score), h('span', { class: 'times' }, ` ${fmtMultiple(r.score / threshold)}`)),
       h('td', null, severityBadge(r.severity)),
-      h('td', { class: 'num col-opt' }, fmtPct(r.confidence, 1)),
-    ];
+      h('td', { class: 'num col-opt col-conf' }, fmtPct(r.confidence, 1)),
+    );
     if (this.labelled) {
       cells.push(h('td', null,
         h('span', { class: `label ${r.category === 'normal' ? 'label-normal' : 'label-attack'}` }, r.label ?? ''),
@@ -202,6 +221,14 @@ export class AnomalyTable {
     tr.addEventListener('click', () => open(button));
     return tr;
   }
+}
+
+/** Date and milliseconds in their own spans: phones show only the time of day. */
+function timeCell(iso: string | undefined): HTMLElement {
+  const m = /^(\S+ )(\d\d:\d\d:\d\d)(\.\d+)?$/.exec(fmtTime(iso));
+  if (!m) return h('td', { class: 'mono nowrap', 'data-testid': 'cell-time', title: fmtTime(iso) }, fmtTime(iso));
+  return h('td', { class: 'mono nowrap', 'data-testid': 'cell-time', title: `${fmtTime(iso)} UTC` },
+    h('span', { class: 'time-date' }, m[1]), m[2], m[3] ? h('span', { class: 'time-ms' }, m[3]) : null);
 }
 
 export function fmtMultiple(x: number): string {

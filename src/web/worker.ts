@@ -1,22 +1,26 @@
-// The detection worker: loads build/anomalyze.wasm and the default model next to this
-// script, runs detection (here, or through the HTTP API for comparison) and keeps the
+// The detection worker: loads build/anomalyze.wasm and every model listed in
+// models/index.json next to this script, runs detection (here, with the first model whose
+// input schema fits the file, or through the HTTP API for comparison) and keeps the
 // per-row results, answering the page's paging, detail and export requests.
 
 import { generateTraffic } from '../data/synthetic.ts';
+import { DetectorChoice } from '../detect/choice.ts';
 import { Detector } from '../detect/detector.ts';
 import type { DetectionReport } from '../detect/report.ts';
 import { Engine } from '../engine/index.ts';
 import { decodeModel } from '../model/format.ts';
 import type { AnomalyModel } from '../model/model.ts';
 import { sha256Hex } from '../model/sha256.ts';
-import type { EngineInfo, ExportFile, ModelInfo, Progress, RequestMessage, RunRequest, WorkerMessage } from './protocol.ts';
+import type { EngineInfo, ExportFile, ModelIndex, ModelInfo, Progress, RequestMessage, RunRequest, WorkerMessage } from './protocol.ts';
+import { uploadType } from './upload-type.ts';
+import { countedStream } from './blob-input.ts';
 import { AnalysisResult, analyzeLocal, analyzeServerReport, CancelledError } from './session.ts';
 import type { CsvInput } from '../data/reader.ts';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 const base = new URL('.', scope.location.href);
 
-let detector: Detector | null = null;
+let detector: DetectorChoice | null = null;
 let result: AnalysisResult | null = null;
 const cancelled = new Set<number>();
 let activeXhr: XMLHttpRequest | null = null;
@@ -43,43 +47,55 @@ async function init(): Promise<void> {
   if (!bytes) throw new Error(`The detection engine ${wasmUrl.pathname} is missing from this deployment (run npm run build:web).`);
   const wasmSha256 = await sha256Hex(bytes);
   const engine = await Engine.load(bytes);
-  const model = await decodeModel(engine, (name) => fetchBytes(new URL(`models/default/${name}`, base), `model file ${name}`), 'models/default');
-  detector = new Detector(model);
+  const names = await modelNames();
+  const models: AnomalyModel[] = [];
+  const places: string[] = [];
+  const skipped: string[] = [];
+  for (const name of names) {
+    const place = `models/${name}`;
+    const dir = new URL(`models/${encodeURIComponent(name)}/`, base);
+    try {
+      models.push(await decodeModel(engine, (file) => fetchBytes(new URL(file, dir), `model file ${place}/${file}`), place));
+      places.push(place);
+    } catch (err) {
+      // One broken model should not take the others down (the CLI skips it too); the first is required.
+      if (name === names[0]) throw err;
+      skipped.push(err instanceof Error ? err.message : String(err));
+    }
+  }
+  detector = new DetectorChoice(models.map((m) => new Detector(m)), places);
   const engineInfo: EngineInfo = { wasmSha256, wasmBytes: bytes.length, wasmUrl: wasmUrl.pathname };
-  post({ type: 'ready', engine: engineInfo, model: modelInfo(model) });
+  post({ type: 'ready', engine: engineInfo, models: models.map((m, i) => modelInfo(m, places[i])), skipped });
 }
 
-function modelInfo(model: AnomalyModel): ModelInfo {
+/** The model directories the build shipped, default first; a deployment without an index has models/default only. */
+async function modelNames(): Promise<string[]> {
+  const bytes = await fetchBytes(new URL('models/index.json', base), 'the model index');
+  if (!bytes) return ['default'];
+  let index: ModelIndex;
+  try {
+    index = JSON.parse(new TextDecoder().decode(bytes)) as ModelIndex;
+  } catch {
+    throw new Error('models/index.json is not valid JSON: rebuild the page with `npm run build:web`.');
+  }
+  const names = Array.isArray(index?.models) ? index.models.filter((n): n is string => typeof n === 'string' && n !== '') : [];
+  if (names.length === 0) throw new Error('models/index.json lists no models: rebuild the page with `npm run build:web` after training one.');
+  return names;
+}
+
+function modelInfo(model: AnomalyModel, place: string): ModelInfo {
   const d = model.describe();
   return {
     id: d.id,
     name: d.name,
+    place,
+    schema: model.preprocessor.schema.name,
     threshold: d.threshold,
     severityCuts: d.severityCuts,
     members: d.members.length,
     features: d.inputFeatures.length,
     trainedOn: d.training ? `${d.training.source} (${d.training.rows} rows)` : null,
   };
-}
-
-/** File bytes as a stream of chunks, reporting how many bytes were read. */
-async function* countedStream(blob: Blob, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
-  const reader = blob.stream().getReader();
-  let done = false;
-  try {
-    for (;;) {
-      const r = await reader.read();
-      if (r.done) {
-        done = true;
-        return;
-      }
-      onBytes(r.value.length);
-      yield r.value;
-    }
-  } finally {
-    if (!done) await reader.cancel().catch(() => {});
-    reader.releaseLock();
-  }
 }
 
 async function run(id: number, req: RunRequest): Promise<ReturnType<AnalysisResult['view']>> {
@@ -102,7 +118,7 @@ async function run(id: number, req: RunRequest): Promise<ReturnType<AnalysisResu
   let sampleRows = 0;
   if (req.input.kind === 'file') {
     const file = req.input.file;
-    source = file.name || 'upload.csv';
+    source = file.name || 'upload';
     size = file.size;
     makeInput = (onBytes) => countedStream(file, onBytes);
     body = file;
@@ -132,7 +148,8 @@ async function run(id: number, req: RunRequest): Promise<ReturnType<AnalysisResu
     const started = performance.now();
     const url = new URL('api/detect?all=1', req.apiBase);
     progress({ phase: 'uploading', rows: 0, fraction: 0 }, true);
-    const report = await postCsv(url, body, (phase, fraction) => progress({ phase, rows: 0, fraction }, phase !== 'downloading'));
+    const type = req.input.kind === 'file' ? uploadType(req.input.file) : 'text/csv';
+    const report = await postInput(url, body, type, (phase, fraction) => progress({ phase, rows: 0, fraction }, phase !== 'downloading'));
     const wallSeconds = (performance.now() - started) / 1000;
     if (isCancelled()) throw new CancelledError();
     progress({ phase: 'details', rows: 0, fraction: 0 }, true);
@@ -149,17 +166,18 @@ async function run(id: number, req: RunRequest): Promise<ReturnType<AnalysisResu
   return result.view();
 }
 
-/** POST the CSV to the API with XHR (it reports upload progress, fetch does not). */
-function postCsv(
+/** POST the input to the API with XHR (it reports upload progress, fetch does not). */
+function postInput(
   url: URL,
   body: Blob | string,
+  contentType: string,
   onProgress: (phase: 'uploading' | 'server' | 'downloading', fraction: number | null) => void,
 ): Promise<DetectionReport> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     activeXhr = xhr;
     xhr.open('POST', url.href);
-    xhr.setRequestHeader('Content-Type', 'text/csv');
+    xhr.setRequestHeader('Content-Type', contentType);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.responseType = 'text';
     xhr.upload.onprogress = (e) => onProgress('uploading', e.lengthComputable && e.total ? e.loaded / e.total : null);

@@ -1,6 +1,6 @@
 // npm run build:web output: a self-contained static site with the very same wasm bytes.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,10 +20,13 @@ describe('build:web', () => {
   });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-  it('writes index.html, the bundles, the CSS, the wasm and the default model', () => {
-    for (const f of ['index.html', 'app.js', 'worker.js', 'styles.css', 'anomalyze.wasm', 'models/default/manifest.json', 'models/default/SHA256SUMS']) {
+  it('writes index.html, the bundles, the CSS, the wasm, the default model and the model index', () => {
+    for (const f of ['index.html', 'app.js', 'worker.js', 'styles.css', 'anomalyze.wasm', 'models/default/manifest.json', 'models/default/SHA256SUMS', 'models/index.json']) {
       expect(result.files).toContain(f);
     }
+    const index = JSON.parse(readFileSync(join(out, 'models/index.json'), 'utf8')) as { models: string[] };
+    expect(index.models[0]).toBe('default');
+    expect(index.models).toEqual(result.models);
   });
 
   it('copies build/anomalyze.wasm byte for byte', () => {
@@ -65,5 +68,31 @@ describe('build:web', () => {
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     expect(html).toContain('data-testid="file-input"');
     expect(html).toContain('data-testid="wasm-sha256"');
+  });
+
+  it('ships every model directory under modelsRoot, default first, and skips what is not a model', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'anomalyze-web-models-'));
+    const out2 = mkdtempSync(join(tmpdir(), 'anomalyze-web-'));
+    try {
+      for (const name of ['zeta', 'default', 'alpha']) cpSync(join(ROOT, 'models/default'), join(root, name), { recursive: true });
+      mkdirSync(join(root, 'notes'));
+      writeFileSync(join(root, 'notes/readme.txt'), 'not a model');
+      writeFileSync(join(root, 'README.md'), 'models');
+      const r = await buildWeb({ outDir: out2, modelsRoot: root, minify: false, sourcemap: false });
+      expect(r.models).toEqual(['default', 'alpha', 'zeta']);
+      expect(JSON.parse(readFileSync(join(out2, 'models/index.json'), 'utf8'))).toEqual({ models: ['default', 'alpha', 'zeta'] });
+      expect(r.files).toContain('models/zeta/SHA256SUMS');
+      expect(r.files.some((f) => f.startsWith('models/notes'))).toBe(false);
+      for (const n of readdirSync(join(root, 'alpha'))) {
+        expect(sha256(readFileSync(join(out2, 'models/alpha', n))), n).toBe(sha256(readFileSync(join(root, 'alpha', n))));
+      }
+      rmSync(join(root, 'default'), { recursive: true });
+      rmSync(join(root, 'alpha'), { recursive: true });
+      rmSync(join(root, 'zeta'), { recursive: true });
+      await expect(buildWeb({ outDir: out2, modelsRoot: root })).rejects.toThrow(/no model directory \(with manifest\.json and SHA256SUMS\) under .*npm run train/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+      rmSync(out2, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,10 @@
 // End to end: the built demo in headless Chromium, served by the project's Node server.
 // Uploads KDDTest+ and compares what the page shows with the CLI's JSON for the same
 // model; checks the wasm hash, the charts, the sample, errors, keyboard use, server
-// mode, a plain static host and phone width; saves screenshots under test-results/web/.
+// mode, a plain static host and phone width; drops a capture built in code and a Zeek
+// conn.log, which a traffic model trained here scores (the same anomalies as runDetection
+// in Node with the same models and bytes), and shows their connection identities; saves
+// screenshots under test-results/web/.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,9 +15,17 @@ import { promisify } from 'node:util';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateTraffic } from '../../src/data/synthetic.ts';
+import { DetectorChoice } from '../../src/detect/choice.ts';
+import { Detector } from '../../src/detect/detector.ts';
 import type { DetectionReport } from '../../src/detect/report.ts';
+import { runDetection } from '../../src/detect/run.ts';
+import { loadEngine } from '../../src/engine/node.ts';
+import { csvHeader } from '../../src/cli/record-formats.ts';
+import type { AnomalyModel } from '../../src/model/model.ts';
+import { loadModelDir } from '../../src/model/node.ts';
 import { buildWeb } from '../../src/web/build.ts';
 import { serveStatic } from './static-server.ts';
+import { buildCapture, modelsRootWith, trainTrafficModel, ZEEK_FIXTURE } from './traffic-fixture.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -101,13 +112,23 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
   let page: Page;
   const errors: string[] = [];
   let cli: Promise<DetectionReport> | null = null;
+  // models/default plus a traffic model trained here (until models/traffic is committed).
+  let modelsRoot: string;
+  /** The traffic model as the page loads it (its id carries the files' hash once saved). */
+  let traffic: AnomalyModel;
+  let choice: DetectorChoice;
+  const pcap = buildCapture();
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     if (haveData) cli = cliReport(KDD_TEST); // in parallel with the browser set-up
     webRoot = mkdtempSync(join(tmpdir(), 'anomalyze-e2e-web-'));
     userDir = mkdtempSync(join(tmpdir(), 'anomalyze-e2e-chromium-'));
-    await buildWeb({ outDir: webRoot });
+    const engine = await loadEngine();
+    modelsRoot = await modelsRootWith(await trainTrafficModel(engine));
+    traffic = await loadModelDir(engine, join(modelsRoot, 'traffic'));
+    choice = new DetectorChoice([new Detector(await loadModelDir(engine, join(modelsRoot, 'default'))), new Detector(traffic)], ['models/default', 'models/traffic']);
+    await buildWeb({ outDir: webRoot, modelsRoot });
     server = await startNodeServer(webRoot);
     context = await launch(userDir);
     page = context.pages()[0] ?? (await context.newPage());
@@ -120,7 +141,7 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
   afterAll(async () => {
     await context?.close();
     await server?.close();
-    for (const d of [webRoot, userDir]) if (d) rmSync(d, { recursive: true, force: true });
+    for (const d of [webRoot, userDir, modelsRoot]) if (d) rmSync(d, { recursive: true, force: true });
   });
 
   it('loads the very same wasm bytes as build/anomalyze.wasm', async () => {
@@ -246,6 +267,10 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
     expect(await page.locator('[data-testid="chart-roc"]').count()).toBe(0);
     expect(await page.locator('[data-testid="chart-severity"] svg rect.sev-fill').count()).toBe(5);
     expect(await page.textContent('[data-testid="results"]')).toContain('No labels in this file');
+    // A KDD file has no connection identities: the table is as it always was.
+    const heads = (await page.locator('[data-testid="anomaly-table"] thead th').allTextContents()).map((t) => t.replace(/[▲▼]/g, '').trim());
+    expect(heads).not.toContain('Time (UTC)');
+    expect(heads.slice(0, 2)).toEqual(['Row', 'Score']);
     await shot(page, 'desktop-unlabelled.png');
   });
 
@@ -260,6 +285,114 @@ describe.skipIf(!haveChromium)('browser demo (Chromium)', () => {
     expect(message).toMatch(/^bad\.csv:3:5: expected a number for src_bytes, got "lots"\./);
     expect(await page.locator('[data-testid="results"]').count()).toBe(0);
     await page.screenshot({ path: join(SHOTS, 'desktop-error.png') });
+  });
+
+  it('takes captures and Zeek logs: the file picker accepts them and the drop zone says so', async () => {
+    const accept = (await page.getAttribute('[data-testid="file-input"]', 'accept')) ?? '';
+    for (const ext of ['.csv', '.txt', '.tsv', '.pcap', '.pcapng', '.cap', '.log', '.json', '.ndjson']) expect(accept.split(',')).toContain(ext);
+    expect(await text(page, 'dropzone-formats')).toContain('a CSV export, a packet capture (pcap/pcapng) or a Zeek conn.log');
+    // Both models loaded; the footer names the preferred one and the other.
+    expect(await text(page, 'model-others')).toContain('models/traffic');
+  });
+
+  it('scores a capture with the traffic model and shows who talked to whom', async () => {
+    const expected = await runDetection(choice, pcap, { source: 'scan.pcap' });
+    expect(expected.summary.model).toBe(traffic.id);
+    expect(expected.summary.anomalies).toBeGreaterThan(0);
+    await page.setInputFiles('[data-testid="file-input"]', { name: 'scan.pcap', mimeType: 'application/vnd.tcpdump.pcap', buffer: Buffer.from(pcap) });
+    await waitForResults(page);
+    expect(Number(await text(page, 'summary-rows'))).toBe(expected.summary.rows);
+    expect(Number(await text(page, 'summary-anomalies'))).toBe(expected.summary.anomalies);
+    expect(await text(page, 'result-model')).toBe(traffic.id);
+    expect(await page.textContent('.results-meta')).toContain('models/traffic');
+    expect(await text(page, 'model-id')).toBe(traffic.id); // the footer: which model scored the file
+    const heads = (await page.locator('[data-testid="anomaly-table"] thead th').allTextContents()).map((t) => t.replace(/[▲▼]/g, '').trim());
+    expect(heads.slice(0, 5)).toEqual(['Row', 'Time (UTC)', 'Protocol', 'Source', 'Destination']);
+    // Sorted by score (descending) as the page starts: the first row is the top-scoring record.
+    const top = [...expected.records].sort((a, b) => b.score - a.score || a.row - b.row)[0];
+    const first = page.locator('[data-testid="anomaly-table"] tbody tr').first();
+    expect((await first.locator('[data-testid="cell-time"]').textContent())!.trim()).toBe(top.time!.replace('T', ' ').replace('Z', ''));
+    expect((await first.locator('[data-testid="cell-protocol"]').textContent())!.trim()).toBe(top.protocol);
+    expect((await first.locator('[data-testid="cell-src"]').textContent())!.trim()).toBe(`${top.src}:${top.srcPort}`);
+    expect((await first.locator('[data-testid="cell-dst"]').textContent())!.trim()).toBe(`${top.dst}:${top.dstPort}`);
+    await shot(page, 'desktop-pcap.png');
+    await page.locator('.table-panel').screenshot({ path: join(SHOTS, 'desktop-pcap-table.png') });
+    // Nothing in the table is cut off at this width: its scroll region does not scroll.
+    expect(await page.locator('.table-scroll').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+
+    // Sorting by time through the header button.
+    await page.locator('button.sort', { hasText: 'Time (UTC)' }).click();
+    await page.waitForFunction(() => document.querySelector('th[aria-sort="ascending"]')?.textContent?.startsWith('Time'));
+    const times = (await page.locator('[data-testid="cell-time"]').allTextContents()).map((t) => t.trim());
+    expect(times.length).toBeGreaterThan(1);
+    expect(times).toEqual([...times].sort());
+
+    // Details list the identity and the capture's 28 header features.
+    await page.locator('[data-testid="row-details"]').first().click();
+    await page.waitForSelector('[data-testid="details-features"]');
+    const facts = (await page.textContent('[data-testid="details-facts"]')) ?? '';
+    for (const label of ['Time (UTC)', 'Duration', 'Protocol', 'Source', 'Destination']) expect(facts).toContain(label);
+    expect(facts).toContain('10.9.9.9:60000');
+    expect(await page.locator('[data-testid="details-features"] tbody tr').count()).toBe(28);
+    await page.screenshot({ path: join(SHOTS, 'desktop-pcap-details.png') });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('[data-testid="details"]', { state: 'hidden' });
+
+    // The CSV export carries the identity columns.
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-csv"]')]);
+    expect(csv.suggestedFilename()).toBe('scan-anomalies.csv');
+    const lines = readFileSync((await csv.path())!, 'utf8').trimEnd().split('\n');
+    expect(lines[0].startsWith(`${csvHeader(true)},duration,protocol_type,service,flag,`)).toBe(true);
+    expect(lines).toHaveLength(expected.summary.anomalies + 1);
+
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300); // charts re-render at the new width
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await shot(page, 'phone-pcap.png');
+    await page.locator('.table-panel').screenshot({ path: join(SHOTS, 'phone-pcap-table.png') });
+    await page.locator('.intake').screenshot({ path: join(SHOTS, 'phone-dropzone.png') });
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
+  it('scores a Zeek conn.log dropped on the page', async () => {
+    const log = readFileSync(ZEEK_FIXTURE);
+    const expected = await runDetection(choice, log, { source: 'conn.log' });
+    const dataTransfer = await page.evaluateHandle((content) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([content], 'conn.log', { type: 'text/plain' }));
+      return dt;
+    }, log.toString('utf8'));
+    await page.dispatchEvent('#dropzone', 'drop', { dataTransfer });
+    await waitForResults(page);
+    expect(await page.textContent('[data-testid="results"]')).toContain('conn.log');
+    expect(Number(await text(page, 'summary-rows'))).toBe(expected.summary.rows);
+    expect(Number(await text(page, 'summary-anomalies'))).toBe(expected.summary.anomalies);
+    expect(await text(page, 'result-model')).toBe(traffic.id);
+    expect(await page.locator('[data-testid="anomaly-table"] thead th', { hasText: 'Destination' }).count()).toBe(1);
+  });
+
+  it('a capture that no model fits gets the message naming what each model reads', async () => {
+    const kddOnlyRoot = mkdtempSync(join(tmpdir(), 'anomalyze-e2e-web-kdd-'));
+    const p = await context.newPage();
+    let plain: Served | null = null;
+    try {
+      await buildWeb({ outDir: kddOnlyRoot, modelDir: join(modelsRoot, 'default'), minify: false, sourcemap: false });
+      plain = { ...(await serveStatic(kddOnlyRoot)), api: false };
+      await p.goto(`${plain.url}/`);
+      await p.waitForFunction(() => document.body.dataset.engine === 'ready', null, { timeout: 30_000 });
+      await p.setInputFiles('[data-testid="file-input"]', { name: 'scan.pcap', mimeType: 'application/vnd.tcpdump.pcap', buffer: Buffer.from(pcap) });
+      await p.waitForSelector('[data-testid="error"]:not([hidden])');
+      const message = ((await p.textContent('[data-testid="error-message"]')) ?? '').trim();
+      expect(message).toMatch(/^scan\.pcap: /);
+      expect(message).toContain('models/default reads kdd');
+      expect(message).toContain('npm run train');
+      await p.screenshot({ path: join(SHOTS, 'desktop-pcap-no-model.png') });
+    } finally {
+      await p.close();
+      await plain?.close();
+      rmSync(kddOnlyRoot, { recursive: true, force: true });
+    }
   });
 
   it.skipIf(!haveData)('server mode returns the same numbers (and the page compares the two)', async () => {
