@@ -1,0 +1,5 @@
+// Metrics (Prometheus text format) and structured logs.
+
+export { Registry, Counter, Gauge, Histogram, PROMETHEUS_CONTENT_TYPE, DEFAULT_BUCKETS, escapeLabelValue, escapeHelp, formatValue, type Labels } from './registry.ts';
+export { DetectorMetrics, BATCH_LATENCY_BUCKETS } from './detector-metrics.ts';
+export { createLogger, parseLogLevel, LOG_LEVELS, type Logger, type LogLevel, type LogFields, type LoggerOptions } from './logger.ts';
