@@ -2,7 +2,7 @@
 // (ndjson file input) or an Elasticsearch ingest pipeline.
 // https://www.elastic.co/guide/en/ecs/current/ecs-field-reference.html
 
-import { isIP } from 'node:net';
+import { isIpAddress } from './ip.ts';
 import type { DetectionRecord } from '../detect/report.ts';
 import { alertTime, type AlertContext } from './context.ts';
 import { alertText } from './describe.ts';
@@ -105,7 +105,7 @@ function endpoint(addr: string | undefined, port: number | undefined): Doc | und
   const out: Doc = {};
   if (addr !== undefined) {
     out.address = addr;
-    if (isIP(addr)) out.ip = addr;
+    if (isIpAddress(addr)) out.ip = addr;
     else out.domain = addr;
   }
   if (port !== undefined) out.port = port;

@@ -2,7 +2,7 @@
 // dashboards, the Filebeat Suricata module, Wazuh) can read ours.
 // https://docs.suricata.io/en/latest/output/eve/eve-json-format.html
 
-import { isIP } from 'node:net';
+import { isIpAddress } from './ip.ts';
 import type { DetectionRecord } from '../detect/report.ts';
 import { alertTime, type AlertContext } from './context.ts';
 import { alertText, round } from './describe.ts';
@@ -37,7 +37,7 @@ export function eveAlert(r: DetectionRecord, ctx: AlertContext): Doc {
   if (r.dst !== undefined) doc.dest_ip = r.dst;
   if (r.dstPort !== undefined) doc.dest_port = r.dstPort;
   if (r.protocol !== undefined) doc.proto = r.protocol.toUpperCase();
-  if (r.src !== undefined && isIP(r.src) === 6) doc.ip_v = 6;
+  if (r.src !== undefined && r.src.includes(':') && isIpAddress(r.src)) doc.ip_v = 6;
   doc.alert = {
     action: 'allowed', // we only detect; nothing was blocked
     gid: EVE_GID,

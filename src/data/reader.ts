@@ -3,7 +3,7 @@
 // goes text → csv-parse → rows; captures and Zeek logs have readers of their own.
 
 import { parse } from 'csv-parse';
-import { BatchBuilder, concatBatches, parseNumeric, type RecordBatch } from './batch.ts';
+import { batchFromRecords, BatchBuilder, concatBatches, parseNumeric, type RecordBatch } from './batch.ts';
 import { DEFAULT_HINT, InputError, quoteValue } from './errors.ts';
 import { describeColumns, detectLayout, type InputLayout } from './format.ts';
 import { CATEGORICAL_FEATURES, CATEGORICAL_FEATURE_INDEX, FEATURE_NAMES, NUMERIC_FEATURE_INDEX, normalizeLabel } from './schema.ts';
@@ -63,8 +63,73 @@ type BatchReader = (input: CsvInput, opts: ReadOptions & { batchSize: number }) 
 
 function chooseReader(head: Uint8Array | string): BatchReader {
   if (head instanceof Uint8Array && isCapture(head)) return captureBatches;
-  if (isZeekConnLog(firstLine(head))) return zeekBatches;
+  const first = firstLine(head);
+  if (isZeekConnLog(first)) return zeekBatches;
+  if (/^\s*[[{]/.test(first)) return jsonLineBatches;
   return csvBatches;
+}
+
+/**
+ * JSON lines of KDD records (an array of the 41 values [+ label [+ difficulty]], or an
+ * object keyed by feature name [+ label]) — what a streaming client sends, one record
+ * per line. Same rules as the API's {"records": [...]} body (batchFromRecords).
+ */
+async function* jsonLineBatches(input: CsvInput, opts: ReadOptions & { batchSize: number }): AsyncGenerator<SourceBatch> {
+  const { source, batchSize } = opts;
+  let records: unknown[] = [];
+  let lines: number[] = [];
+  let carry = '';
+  let line = 0;
+  let labeled: boolean | null = null;
+  const take = (): SourceBatch => {
+    let batch: RecordBatch;
+    try {
+      batch = batchFromRecords(records, source);
+    } catch (err) {
+      if (!(err instanceof InputError) || err.line === undefined) throw err;
+      // batchFromRecords counts records of this batch; the user counts lines of the input.
+      throw new InputError(err.problem, { source, line: lines[err.line - 1], column: err.column, hint: err.hint });
+    }
+    if (labeled === null) labeled = batch.labels !== null;
+    else if (labeled !== (batch.labels !== null)) {
+      throw new InputError(`this record ${labeled ? 'has no label but the first one has one' : 'has a label but the first one has none'}`, { source, line: lines[0], hint: 'Label every record or none.' });
+    }
+    batch.firstLine = lines[0];
+    records = [];
+    lines = [];
+    return { ...batch, format: 'json-lines' };
+  };
+  const parseLine = (text: string) => {
+    line++;
+    const t = text.trim();
+    if (t === '') return;
+    try {
+      records.push(JSON.parse(t));
+    } catch (err) {
+      throw new InputError(`this line is not a JSON record (${(err as Error).message})`, {
+        source, line, kind: 'syntax', hint: 'Send one JSON record per line: an array of the 41 KDD values or an object keyed by feature name.',
+      });
+    }
+    lines.push(line);
+  };
+  for await (const chunk of textChunks(input, source)) {
+    if (chunk === '') { // a live input's idle tick (idle.ts)
+      if (records.length > 0) yield take();
+      continue;
+    }
+    const text = carry + chunk;
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', from)) {
+      parseLine(text.slice(from, nl));
+      from = nl + 1;
+      if (records.length >= batchSize) yield take();
+    }
+    carry = text.slice(from);
+    if (carry.length > MAX_LINE) throw new InputError(`a line is longer than ${MAX_LINE >> 20} MiB`, { source, line: line + 1, kind: 'syntax', hint: '' });
+  }
+  if (carry !== '') parseLine(carry);
+  if (records.length > 0) yield take();
+  else if (line === 0) throw new InputError('the input is empty', { source, hint: '', kind: 'syntax' });
 }
 
 /** pcap/pcapng: packets → connections (flow assembler) → KDD header features. */

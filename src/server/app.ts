@@ -8,13 +8,17 @@ import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { timingSafeEqual } from 'hono/utils/buffer';
 import type { Detector } from '../detect/detector.ts';
-import { DEFAULT_BODY_LIMIT, DEFAULT_TIMEOUT_MS } from './config.ts';
+import { DEFAULT_BODY_LIMIT, DEFAULT_STREAM_IDLE_MS, DEFAULT_TIMEOUT_MS } from './config.ts';
 import { detect, NDJSON } from './detect.ts';
+import { stream } from './stream.ts';
+import { DetectorMetrics } from '../observe/detector-metrics.ts';
+import { PROMETHEUS_CONTENT_TYPE } from '../observe/registry.ts';
+import { DetectorChoice } from '../detect/choice.ts';
 import { fallbackPage } from './page.ts';
 import { HttpProblem, problemResponse, ProblemTypes, statusTitle, toProblem, type Problem } from './problem.ts';
 import {
   CsvBodySchema, DetectJsonSchema, DetectQuerySchema, HealthSchema, ModelInfoSchema, MultipartBodySchema, PcapBodySchema, ZeekLogBodySchema,
-  ProblemSchema, ReportSchema,
+  ProblemSchema, ReportSchema, StreamQuerySchema,
 } from './schemas.ts';
 
 export interface AppOptions {
@@ -26,11 +30,18 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Deadline for one detection request, upload included, in ms; default 120 s, 0 for none. */
   timeoutMs?: number;
+  /** POST /api/stream ends after this many ms without input; default 60 s. */
+  streamIdleMs?: number;
 }
 
 export interface AppDeps {
-  /** The loaded model, ready to score. */
+  /** The loaded model, ready to score; the one /api/model describes. */
   detector: Detector;
+  /**
+   * More models, tried in order when the input does not fit `detector` (the traffic
+   * model for captures and Zeek logs when `detector` reads KDD records).
+   */
+  others?: Detector[];
   /** Package version, reported by /api/health. */
   version: string;
   options?: AppOptions;
@@ -48,6 +59,8 @@ const API_ALLOW: Record<string, string> = {
   '/api/model': 'GET, HEAD',
   '/api/openapi.json': 'GET, HEAD',
   '/api/detect': 'POST',
+  '/api/stream': 'POST',
+  '/metrics': 'GET, HEAD',
 };
 
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
@@ -107,6 +120,38 @@ export const detectRoute = createRoute({
   },
 });
 
+export const streamRoute = createRoute({
+  method: 'post',
+  path: '/api/stream',
+  summary: 'Score a live feed of records',
+  description:
+    'A long-lived upload: newline-delimited records in (Zeek conn.log JSON lines, KDD records as JSON lines, or CSV lines — recognised from the first line), one ndjson line per anomaly out as soon as it is scored (at most `latency` ms after its line arrives), chunked, with backpressure: a client that does not read its alerts slows its own input. The stream has no overall deadline; it ends when the client ends its body or sends nothing for the server\'s idle limit (ANOMALYZE_STREAM_IDLE_MS, default 60 s); the last line is {summary, metrics}. `alerts=ecs` or `alerts=eve` writes Elastic Common Schema or Suricata EVE lines instead of detection records.',
+  security: [{ bearerAuth: [] }, {}],
+  request: {
+    query: StreamQuerySchema,
+    body: {
+      required: true,
+      content: {
+        [NDJSON]: { schema: { type: 'string', description: 'One record per line: Zeek conn.log JSON, or KDD records as JSON arrays/objects.' } },
+        'text/csv': { schema: CsvBodySchema },
+        'text/x-zeek-conn-log': { schema: ZeekLogBodySchema },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: 'ndjson: a line per anomaly (DetectionRecord, or an ECS/EVE alert), then {"summary": …, "metrics": …}.',
+      content: { [NDJSON]: { schema: { type: 'string' } } },
+    },
+    ...problemResponses({
+      400: 'Malformed input before the first batch, or an invalid query parameter.',
+      401: 'An API key is required and was missing or wrong.',
+      415: 'Unsupported Content-Type.',
+      422: "The records do not fit any model's input schema.",
+    }),
+  },
+});
+
 export function createApp(deps: AppDeps): OpenAPIHono {
   const { detector, version } = deps;
   const opts = deps.options ?? {};
@@ -114,6 +159,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const log = deps.log ?? ((message: string, err?: unknown) => console.error(message, err));
   const model = detector.model;
+  const scorer = deps.others?.length ? new DetectorChoice([detector, ...deps.others]) : detector;
+  const metrics = new DetectorMetrics(model.id);
 
   const app = new OpenAPIHono({
     // Query validation failures (zod) → 400 problem.
@@ -152,7 +199,10 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     }));
   }
 
-  if (opts.apiKey) app.post('/api/detect', bearer(opts.apiKey));
+  if (opts.apiKey) {
+    app.post('/api/detect', bearer(opts.apiKey));
+    app.post('/api/stream', bearer(opts.apiKey));
+  }
 
   app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, model: model.id, version }, 200));
 
@@ -164,7 +214,14 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   // uploads instead of buffering them and checks JSON with the same DetectJsonSchema.
   app.openAPIRegistry.registerPath(detectRoute);
   app.openapi({ ...detectRoute, request: { query: DetectQuerySchema }, hide: true }, (c) =>
-    detect(c, c.req.valid('query'), { detector, bodyLimit, timeoutMs, log }));
+    detect(c, c.req.valid('query'), { detector: scorer, bodyLimit, timeoutMs, log, metrics }));
+
+  app.openAPIRegistry.registerPath(streamRoute);
+  app.openapi({ ...streamRoute, request: { query: StreamQuerySchema }, hide: true }, (c) =>
+    stream(c, c.req.valid('query'), { detector: scorer, bodyLimit, timeoutMs, log, metrics, idleMs: opts.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS }));
+
+  // Prometheus text exposition: rows scored, alerts by severity, batch latency, model id.
+  app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -190,7 +247,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       throw new HttpProblem(405, `${method} is not supported on ${path}; use ${allow.replace(', HEAD', '')}.`, { headers: { allow } });
     }
     if (path === '/api' || path.startsWith('/api/')) {
-      throw new HttpProblem(404, `There is no API endpoint at ${path}. The endpoints are GET /api/health, GET /api/model, POST /api/detect and GET /api/openapi.json.`);
+      throw new HttpProblem(404, `There is no API endpoint at ${path}. The endpoints are GET /api/health, GET /api/model, POST /api/detect, POST /api/stream and GET /api/openapi.json.`);
     }
     if (method !== 'GET' && method !== 'HEAD') {
       throw new HttpProblem(405, `${method} is not supported on ${path}: it serves static files. POST uploads to /api/detect.`, { headers: { allow: 'GET, HEAD' } });

@@ -4,6 +4,7 @@ import type { AppOptions } from './app.ts';
 
 export const DEFAULT_BODY_LIMIT = 100 * 1024 * 1024;
 export const DEFAULT_TIMEOUT_MS = 120_000;
+export const DEFAULT_STREAM_IDLE_MS = 60_000;
 
 export type Env = Record<string, string | undefined>;
 
@@ -12,6 +13,7 @@ export type Env = Record<string, string | undefined>;
  * ANOMALYZE_CORS_ORIGINS     comma-separated origins allowed to call the API ("*" for any); default none
  * ANOMALYZE_BODY_LIMIT       maximum request body in bytes (default 104857600 = 100 MiB)
  * ANOMALYZE_TIMEOUT_MS       per detection request, upload included (default 120000; 0 = none)
+ * ANOMALYZE_STREAM_IDLE_MS   POST /api/stream ends after this long without input (default 60000)
  */
 export function optionsFromEnv(env: Env): AppOptions {
   return {
@@ -19,6 +21,7 @@ export function optionsFromEnv(env: Env): AppOptions {
     corsOrigins: (env.ANOMALYZE_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimit: positive(env, 'ANOMALYZE_BODY_LIMIT', DEFAULT_BODY_LIMIT),
     timeoutMs: positive(env, 'ANOMALYZE_TIMEOUT_MS', DEFAULT_TIMEOUT_MS, true),
+    streamIdleMs: positive(env, 'ANOMALYZE_STREAM_IDLE_MS', DEFAULT_STREAM_IDLE_MS),
   };
 }
 

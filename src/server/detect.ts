@@ -6,13 +6,15 @@ import type { Context } from 'hono';
 import { batchFromRecords, sliceBatch } from '../data/batch.ts';
 import { InputError } from '../data/errors.ts';
 import { DEFAULT_BATCH_SIZE } from '../data/reader.ts';
-import type { Detector } from '../detect/detector.ts';
+import { Detector } from '../detect/detector.ts';
+import type { DetectorChoice } from '../detect/choice.ts';
 import type { DetectionRecord, DetectionReport } from '../detect/report.ts';
 import { ReportBuilder, runDetection, type RunOptions } from '../detect/run.ts';
 import { deadline, readAllBytes, requestBody, tooLarge } from './body.ts';
 import { findJsonError } from './json-error.ts';
 import { boundaryOf, formFile } from './multipart.ts';
 import { HttpProblem, inputProblem, ProblemTypes, toProblem } from './problem.ts';
+import type { DetectorMetrics } from '../observe/detector-metrics.ts';
 import { DetectJsonSchema, isTrue, type DetectQuery } from './schemas.ts';
 
 export const NDJSON = 'application/x-ndjson';
@@ -27,9 +29,12 @@ export const TRAFFIC_TYPES = [
 const STREAM_TYPES = [...CSV_TYPES, ...TRAFFIC_TYPES];
 
 export interface DetectSettings {
-  detector: Detector;
+  /** One model, or several tried in order (the first whose input schema fits the records). */
+  detector: Detector | DetectorChoice;
   bodyLimit: number;
   timeoutMs: number;
+  /** Prometheus metrics (GET /metrics): rows, alerts by severity, batch latency, input errors. */
+  metrics?: DetectorMetrics;
   /** Logs errors that end an already-started ndjson stream. */
   log: (message: string, err?: unknown) => void;
 }
@@ -42,7 +47,32 @@ type Input =
  * Runs one detection, sending each reported record to onRecord; `gate` is awaited
  * before each input chunk or JSON batch (backpressure), onBatch runs after each batch.
  */
-type Job = (onRecord: (r: DetectionRecord) => void, gate: () => Promise<void>, onBatch: () => void) => Promise<DetectionReport>;
+export type Job = (onRecord: (r: DetectionRecord) => void, gate: () => Promise<void>, onBatch: (rowsSoFar: number) => void) => Promise<DetectionReport>;
+
+/** The job, counted in the metrics: rows and latency per batch, alerts by severity, input errors. */
+export function measured(job: Job, m: DetectorMetrics | undefined): Job {
+  if (!m) return job;
+  return async (onRecord, gate, onBatch) => {
+    let last = performance.now();
+    let rows = 0;
+    try {
+      return await job(
+        (r) => { if (r.anomaly) m.alert(r.severity); onRecord(r); },
+        gate,
+        (sofar) => {
+          const now = performance.now();
+          m.batchScored(sofar - rows, (now - last) / 1000);
+          rows = sofar;
+          last = now;
+          onBatch(sofar);
+        },
+      );
+    } catch (err) {
+      if (err instanceof InputError || (err instanceof HttpProblem && err.status < 500)) m.inputError();
+      throw err;
+    }
+  };
+}
 
 export async function detect(c: Context, query: DetectQuery, s: DetectSettings): Promise<Response> {
   const length = c.req.header('content-length');
@@ -65,14 +95,14 @@ export async function detect(c: Context, query: DetectQuery, s: DetectSettings):
     } else input = { kind: 'csv', chunks: body, source: 'request body' };
 
     // The deadline also covers scoring: it is checked after every batch.
-    const inTime = (onBatch: () => void) => () => {
+    const inTime = (onBatch: (rows: number) => void) => (rows: number) => {
       if (time.signal?.aborted) throw time.signal.reason;
-      onBatch();
+      onBatch(rows);
     };
-    const job: Job = (onRecord, gate, onBatch) =>
+    const job: Job = measured((onRecord, gate, onBatch) =>
       input.kind === 'csv'
         ? runDetection(s.detector, gated(input.chunks, gate), { ...runOpts, source: input.source, onRecord, onProgress: inTime(onBatch) })
-        : detectRecords(s.detector, input.records, { ...runOpts, onRecord }, gate, inTime(onBatch));
+        : detectRecords(s.detector, input.records, { ...runOpts, onRecord }, gate, inTime(onBatch)), s.metrics);
 
     if (ndjson) return await streamNdjson(job, time, s.log);
     try {
@@ -85,6 +115,7 @@ export async function detect(c: Context, query: DetectQuery, s: DetectSettings):
   } catch (err) {
     time.clear();
     await body.return(undefined).catch(() => {});
+    if (err instanceof HttpProblem && err.status < 500 && isJson) s.metrics?.inputError(); // JSON problems found before any job ran
     throw err instanceof InputError ? asProblem(err, isJson) : err;
   }
 }
@@ -99,7 +130,7 @@ async function* gated(chunks: AsyncIterable<Uint8Array>, gate: () => Promise<voi
   }
 }
 
-function asProblem(err: InputError, json: boolean): HttpProblem {
+export function asProblem(err: InputError, json: boolean): HttpProblem {
   const p = inputProblem(err, json);
   const { type, title, status, detail, ...ext } = p;
   return new HttpProblem(status, detail, { type, title, extensions: ext });
@@ -183,11 +214,12 @@ function pathString(path: PropertyKey[]): string {
 
 /** JSON records in CLI-sized batches through the same Detector and ReportBuilder. */
 async function detectRecords(
-  detector: Detector, records: unknown[], opts: RunOptions, gate: () => Promise<void>, onBatch: () => void,
+  models: Detector | DetectorChoice, records: unknown[], opts: RunOptions, gate: () => Promise<void>, onBatch: (rows: number) => void,
 ): Promise<DetectionReport> {
+  const all = batchFromRecords(records, 'request body');
+  const detector = models instanceof Detector ? models : models.forSchema(all.schema, 'request body');
   const builder = new ReportBuilder(detector, opts);
   builder.setFormat('json');
-  const all = batchFromRecords(records, 'request body');
   for (let start = 0; start < all.count; start += DEFAULT_BATCH_SIZE) {
     if (start > 0) {
       await gate();
@@ -196,7 +228,7 @@ async function detectRecords(
     }
     const batch = all.count <= DEFAULT_BATCH_SIZE ? all : sliceBatch(all, start, Math.min(all.count, start + DEFAULT_BATCH_SIZE));
     builder.add(detector.scoreBatch(batch));
-    onBatch();
+    onBatch(builder.rowCount);
   }
   return builder.finish();
 }
@@ -245,7 +277,7 @@ function reportResponse(report: DetectionReport, records: string[]): Response {
  * that is wrong from the start still gets a proper 400/422; a later error ends the
  * stream with a {"problem": …} line and aborts the response (never a clean 200).
  */
-async function streamNdjson(job: Job, time: { signal: AbortSignal | undefined; clear(): void }, log: DetectSettings['log']): Promise<Response> {
+export async function streamNdjson(job: Job, time: { signal: AbortSignal | undefined; clear(): void }, log: DetectSettings['log']): Promise<Response> {
   const enc = new TextEncoder();
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let wake: (() => void) | null = null;

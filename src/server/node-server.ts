@@ -14,6 +14,8 @@ import { DEFAULT_MODEL_DIR } from '../model/node.ts';
 import { createApp, type AppOptions } from './app.ts';
 import { DEFAULT_TIMEOUT_MS, optionsFromEnv } from './config.ts';
 import { loadDetector } from './load.ts';
+import { modelDirs } from '../model/catalog.ts';
+import type { Detector } from '../detect/detector.ts';
 import { readModelDir } from './node-files.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,7 +26,7 @@ export interface StartOptions {
   port?: number;
   /** Default 127.0.0.1. */
   host?: string;
-  /** Model directory; default models/default. */
+  /** Model directory; default: every model under models/ (models/default first, then e.g. models/traffic for captures). */
   modelDir?: string;
   /** Static files for GET / (the browser demo); default dist/web. */
   webRoot?: string;
@@ -49,6 +51,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const port = options.port ?? 3000;
   const host = options.host ?? '127.0.0.1';
   const modelDir = resolve(options.modelDir ?? DEFAULT_MODEL_DIR);
+  // Without a model directory, the other committed models (models/traffic, …) answer the inputs models/default cannot read.
+  const otherDirs = options.modelDir === undefined ? (await modelDirs()).filter((d) => resolve(d) !== modelDir) : [];
   const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
   const appOptions = options.options ?? optionsFromEnv(process.env);
 
@@ -57,8 +61,17 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw err;
   });
   const detector = await loadDetector(wasm, readModelDir(modelDir), modelDir);
+  const others: Detector[] = [];
+  for (const dir of otherDirs) {
+    try {
+      others.push(await loadDetector(wasm, readModelDir(dir), dir));
+    } catch (err) {
+      (options.log ?? console.error)(`skipping the model in ${dir}: ${(err as Error).message}`);
+    }
+  }
   const app = createApp({
     detector,
+    others,
     version: await packageVersion(),
     options: appOptions,
     // Checked per request, so a demo built while the server runs is picked up.

@@ -118,6 +118,15 @@ export const DetectQuerySchema = z.object({
 
 export type DetectQuery = z.infer<typeof DetectQuerySchema>;
 
+export const StreamQuerySchema = z.object({
+  all: flag('Send every record, not only the anomalies.'),
+  alerts: z.enum(['ecs', 'eve']).optional().openapi({ description: 'Write anomalies as Elastic Common Schema (ecs) or Suricata EVE (eve) alert lines.' }),
+  latency: z.coerce.number().int().min(10).max(60_000).optional()
+    .openapi({ description: 'Longest wait in ms from a line\'s arrival to its verdict (default 1000).' }),
+});
+
+export type StreamQuery = z.infer<typeof StreamQuerySchema>;
+
 export function isTrue(v: string | undefined): boolean {
   return v !== undefined && TRUE_VALUES.includes(v);
 }

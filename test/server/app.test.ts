@@ -116,7 +116,7 @@ describe('GET /api/openapi.json', () => {
     const doc = (await res.json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.version).toBe(VERSION);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/detect', '/api/health', '/api/model']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/detect', '/api/health', '/api/model', '/api/stream']);
     const detect = doc.paths['/api/detect'].post;
     expect(Object.keys(detect.requestBody.content).sort()).toEqual(['application/json', 'application/vnd.tcpdump.pcap', 'multipart/form-data', 'text/csv', 'text/x-zeek-conn-log']);
     expect(detect.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['all', 'format', 'roc']);
@@ -258,9 +258,11 @@ describe('errors are problem+json', () => {
     expect(body.detail).toMatch(/^request body:4:3: /);
   });
 
-  it('400: binary data, invalid UTF-8, an empty body', async () => {
+  it('400: binary data, invalid UTF-8, a damaged gzip stream, an empty body', async () => {
+    const zip = new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0xff, 0xfe, 0x9c, 0x81]);
+    await expectProblem(await post(app, '/api/detect', zip), 400, /does not look like a text CSV file/);
     const gz = new Uint8Array([0x1f, 0x8b, 0x08, 0x00, 0xff, 0xfe, 0x9c, 0x81]);
-    await expectProblem(await post(app, '/api/detect', gz), 400, /does not look like a text CSV file/);
+    await expectProblem(await post(app, '/api/detect', gz), 400, /gzip-compressed input is damaged or cut short/);
     await expectProblem(await post(app, '/api/detect', 'a,b\0c\n'), 400, /NUL byte/);
     await expectProblem(await post(app, '/api/detect', ''), 400, /the input is empty/);
   });
