@@ -31,7 +31,7 @@ function run(script) {
   execFileSync('npm', ['run', '-s', script], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-if (want.has('wasm') && stale(['build/anomalyze.wasm', 'build/anomalyze-scalar.wasm'], ['assembly', 'asconfig.json', 'package-lock.json'])) {
+if (want.has('wasm') && stale(['build/anomalyze.wasm', 'build/anomalyze-scalar.wasm', 'build/anomalyze-relaxed.wasm'], ['assembly', 'asconfig.json', 'package-lock.json'])) {
   run('build:wasm');
 }
 if (want.has('cli') && stale(['build/cli/detect.mjs'], ['src', 'package-lock.json'])) {

@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const foldRunner = workerFoldRunner(); // boots its threads while the file is read
   const started = performance.now();
   const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${s}\n`);
-  const engine = await loadEngine();
+  const engine = await loadEngine('simd'); // plain SIMD: FMA would change the model's last bits, and models/default must retrain byte for byte
   log(`reading ${data}`);
   const source = basename(data);
   // A progress bar on a terminal while a large file (a capture of hours) is read.

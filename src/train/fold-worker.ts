@@ -4,7 +4,7 @@ import { parentPort } from 'node:worker_threads';
 import { loadEngine } from '../engine/node.ts';
 import { runFold, type FoldJob } from './folds.ts';
 
-const engine = await loadEngine();
+const engine = await loadEngine('simd'); // as the training CLI: plain SIMD keeps models byte-reproducible on every Node
 parentPort!.on('message', (msg: { id: number; job: FoldJob }) => {
   try {
     const result = runFold(engine, msg.job);
