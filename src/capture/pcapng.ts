@@ -8,6 +8,7 @@ import { InputError } from '../data/errors.ts';
 import { hex32, u16, u32, u32be, u32le } from './bytes.ts';
 import { CAPTURE_HINT, MAX_CAPLEN, type PacketSink } from './packet-sink.ts';
 import { RecordStream } from './record-stream.ts';
+import { isEpochTime } from '../flows/timestamps.ts';
 
 export const PCAPNG_SHB = 0x0a0d0d0a;
 const BYTE_ORDER_MAGIC = 0x1a2b3c4d;
@@ -138,6 +139,11 @@ export class PcapngParser extends RecordStream {
     // 64-bit count of units: exact up to 2^53 (µs for 285 years; ns to ~0.2 µs today).
     const units = u32(b, o + 12, le) * 4294967296 + u32(b, o + 16, le);
     const time = units / this.unitsPerSecond[iface] + this.tsOffset[iface];
+    // A 64-bit count read at 1 unit per second (if_tsresol 0), or a huge if_tsoffset, gives
+    // times no report can print as a date (Date#toISOString throws past ±8.64e12 s).
+    if (!isEpochTime(time)) {
+      throw this.error(`${what} at byte ${this.offset} has a timestamp of ${time.toPrecision(6)} s since 1970, outside 1970 to the year 9999 (a damaged timestamp, if_tsresol or if_tsoffset)`);
+    }
     this.lastTime = time;
     this.packets++;
     this.sink.packet(b, o + 28, caplen, u32(b, o + 24, le), this.linkTypes[iface], time);

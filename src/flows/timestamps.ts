@@ -47,3 +47,16 @@ function utcSeconds(year: number, month: number, day: number, hour: number, minu
   if (new Date(ms).getUTCDate() !== day) return NaN;
   return ms / 1000 + (fraction === undefined ? 0 : Number(fraction));
 }
+
+/**
+ * End of the times an input may carry: 10000-01-01T00:00:00Z. Reports print each
+ * record's time as an ISO 8601 date (Date#toISOString), which cannot go past year
+ * 9999 without a sign and throws past ±8.64e12 s; a timestamp beyond is damage
+ * (a flipped bit, a nanosecond count read as seconds), never traffic.
+ */
+export const MAX_EPOCH_SECONDS = 253_402_300_800;
+
+/** Whether `t` (seconds since the epoch) is a time an input may carry: from 1970 to the end of year 9999. */
+export function isEpochTime(t: number): boolean {
+  return t >= 0 && t < MAX_EPOCH_SECONDS;
+}

@@ -19,6 +19,7 @@ import type { Connection, KddFlag, TransportProtocol } from './connection.ts';
 import { InputError, quoteValue } from '../data/errors.ts';
 import { textChunks, type CsvInput } from '../data/text.ts';
 import { MAX_LINE } from '../data/plain-records.ts';
+import { isEpochTime } from './timestamps.ts';
 import { icmp6AsIcmp4Type, kddService } from '../capture/services.ts';
 
 export const ZEEK_HINT = 'Is this a Zeek conn.log? Other Zeek logs (dns.log, http.log) are not connection records.';
@@ -267,6 +268,8 @@ class ZeekLines {
     const tsRaw = required('ts');
     const start = typeof tsRaw === 'number' ? tsRaw : parseZeekTime(tsRaw);
     if (!Number.isFinite(start)) throw bad('ts', 'expected a time (epoch seconds or ISO 8601)', tsRaw);
+    // 1e13 or a 300-digit number parse as numbers, but no report can print them as a date.
+    if (!isEpochTime(start)) throw bad('ts', 'expected a time between 1970 and the year 9999 (epoch seconds or ISO 8601)', tsRaw);
     const origAddr = String(required('id.orig_h'));
     const respAddr = String(required('id.resp_h'));
     const origPort = port('id.orig_p');
