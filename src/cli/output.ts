@@ -3,7 +3,7 @@
 // their buffer is full, so a long run waits instead of holding output in memory.
 
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
-import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Writable } from 'node:stream';
@@ -70,6 +70,19 @@ export async function openOutput(path: string | undefined): Promise<Output> {
       copyFrom: (p) => copy(p, out),
       commit: async () => {},
       abort: async () => {},
+    };
+  }
+  // A device, pipe or socket (/dev/null, a FIFO a collector reads) is written to directly:
+  // renaming a temp file over it would replace the device itself.
+  const existing = await stat(path).catch(() => null);
+  if (existing && !existing.isFile() && !existing.isDirectory()) {
+    const direct = await openFile(path, path);
+    return {
+      write: (s) => { direct.write(s); },
+      drain: () => drained(direct),
+      copyFrom: (p) => copy(p, direct),
+      commit: () => ended(direct),
+      abort: () => ended(direct).catch(() => {}),
     };
   }
   const tmp = `${path}.tmp-${process.pid}`;

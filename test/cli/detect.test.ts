@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -93,5 +93,16 @@ describe('npm run detect on bad input exits 2 with a one-line message naming the
     const r = await runCli(DETECT, [samplePath, '--format', 'xml']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--format must be one of table, json, csv, ndjson/);
+  });
+});
+
+describe('detect --out to a device or a pipe', () => {
+  it('writes to /dev/null directly instead of renaming a temp file over it', async () => {
+    const before = statSync('/dev/null');
+    const r = await runCli('build/cli/detect.mjs', ['-', '--format', 'ndjson', '--out', '/dev/null'], generateTraffic({ rows: 50, seed: 1 }));
+    expect(r.code).toBe(0);
+    const after = statSync('/dev/null');
+    expect(after.isCharacterDevice()).toBe(true);
+    expect(after.rdev).toBe(before.rdev);
   });
 });
