@@ -121,6 +121,10 @@ export class FlowAssembler {
 
   /** Account one decoded packet (status DECODED or LATER_FRAGMENT from PacketDecoder). */
   packet(d: PacketDecoder, status: number, time: number): void {
+    // Raise the floor as a watermark taken here would: a connection's start is then
+    // clamped the same way wherever the input's chunks (and so the watermarks handed
+    // out) end — packets that go back in time no longer give chunk-dependent results.
+    this.watermark();
     if (time > this.now) this.now = time;
     if (this.now >= this.nextExpiry) this.expire(this.now);
     if (status === LATER_FRAGMENT) {

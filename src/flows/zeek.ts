@@ -283,7 +283,8 @@ class ZeekLines {
     if (d === undefined) this.notes.unsetDuration++;
     else {
       duration = typeof d === 'number' ? d : /^\d+(\.\d+)?$/.test(d) ? Number(d) : NaN;
-      if (!(duration >= 0)) throw bad('duration', 'expected seconds (a number ≥ 0)', d);
+      // A 400-digit duration matches the pattern and parses to Infinity: not a duration either.
+      if (!(duration >= 0) || duration === Infinity) throw bad('duration', 'expected seconds (a number ≥ 0)', d);
     }
     let bytesUnset = false;
     const origBytes = count('orig_bytes', () => (bytesUnset = true));

@@ -64,4 +64,16 @@ describe('fuzz: the CLI on mutated files → exit 0, or exit 2 with one error li
       expect(existsSync(out)).toBe(false);
     });
   }
+
+  it('stdin (-): a bad row late in the stream → exit 2, one error line naming stdin, no --out file', async () => {
+    const late = new TextDecoder().decode(KDD_SAMPLES[0].bytes).split('\n');
+    late[late.length - 3] = late[late.length - 3].replace(/,[^,]*,([^,]*)$/, ',,$1'); // an empty label
+    const out = join(dir, 'stdin.out');
+    const r = await inTime(() => runCli(CLI, ['-', '--format', 'ndjson', '--out', out], late.join('\n')), 'stdin', 60_000);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^error: stdin:\d+/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('stdin.out'))).toEqual([]);
+  });
 });

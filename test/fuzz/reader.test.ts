@@ -9,7 +9,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CAPTURE_SAMPLES, FLOW_SAMPLES, GZIP_SAMPLES, KDD_SAMPLES, ZEEK_SAMPLES, ALL_SAMPLES, type Sample } from './corpus.ts';
 import { fuzzModels, type FuzzModels } from './models.ts';
 import { deliver, detectOutcome, digest, readOutcome } from './outcome.ts';
-import { anyMutation, byteMutation, describeCase, mutate, mutations, params, splits, textMutation } from './support.ts';
+import { concatBatches, type RecordBatch } from '../../src/data/batch.ts';
+import { readBatches } from '../../src/data/reader.ts';
+import { anyMutation, byteMutation, checkBatch, checkInputError, describeCase, inTime, mutate, mutations, params, splits, textMutation } from './support.ts';
 
 let models: FuzzModels;
 beforeAll(async () => { models = await fuzzModels(); });
@@ -159,5 +161,52 @@ describe('fuzz: extreme timestamps, durations, ports and counters in connection 
         else await readOutcome(bytes, s.name, 4, where);
       },
     ), params('extremes', 150));
+  });
+});
+
+// ---------------------------------------------------------------- live inputs
+
+/** The pieces with idle ticks (empty chunks, what src/data/idle.ts inserts when a live input pauses) between some. */
+function withTicks(bytes: Uint8Array, cuts: number[], ticks: number[]): AsyncIterable<Uint8Array> {
+  return (async function* () {
+    const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+    let prev = 0;
+    for (let i = 0; i < at.length; i++) {
+      if (at[i] > prev) yield bytes.slice(prev, at[i]);
+      prev = at[i];
+      for (let t = 0; t < (ticks[i] ?? 0); t++) yield new Uint8Array(0);
+    }
+    if (prev < bytes.length) yield bytes.slice(prev);
+    yield new Uint8Array(0);
+  })();
+}
+
+describe('fuzz: live inputs (idle ticks between chunks)', () => {
+  it('valid batches or an InputError; CSV rows the same as read at once', async () => {
+    await fc.assert(fc.asyncProperty(
+      pick(ALL_SAMPLES), fc.option(mutations(), { nil: undefined }), fc.array(fc.nat(), { maxLength: 10 }), fc.array(fc.nat({ max: 3 }), { maxLength: 10 }),
+      async (s, ms, cuts, ticks) => {
+        const bytes = ms ? mutate(s.bytes, ms, s.boundaries) : s.bytes;
+        const where = `${s.name}${ms ? ` + ${JSON.stringify(ms).slice(0, 300)}` : ''} live, cuts ${JSON.stringify(cuts)} ticks ${JSON.stringify(ticks)}`;
+        const batches: RecordBatch[] = [];
+        let error: string | null = null;
+        await inTime(async () => {
+          try {
+            for await (const b of readBatches(withTicks(bytes, cuts, ticks), { source: s.name, live: true })) {
+              checkBatch(b, where);
+              batches.push(b);
+            }
+          } catch (err) {
+            checkInputError(err, s.name, where);
+            error = err.message;
+          }
+        }, where);
+        if (s.kind === 'kdd' || s.kind === 'flow') {
+          const once = await readOutcome(bytes, s.name, 65536, where);
+          expect(error === null, `${where}: ${error} / ${once.ok ? '' : once.message}`).toBe(once.ok);
+          if (once.ok && error === null) expect(digest({ ok: true, format: once.format, batch: concatBatches(batches), batches: batches.length }), where).toEqual(digest(once));
+        }
+      },
+    ), params('live', 120));
   });
 });

@@ -75,6 +75,20 @@ describe('fuzz: POST /api/detect → 200 or a 4xx problem', () => {
     clean();
   });
 
+  it('a bad row after the first batch of 8192: 422 for JSON; for ndjson, the stream ends in a 422 problem line', async () => {
+    const lines = generateTraffic({ rows: 9000, seed: 5 }).split('\n');
+    lines[8999] = lines[8999].replace(/^[^,]*,/, 'abc,');
+    const body = enc.encode(lines.join('\n'));
+    const json = await request(app, { body, contentType: 'text/csv' }, 'late error, json');
+    expect(json.status).toBe(422);
+    for (const streamPiece of [undefined, 4096]) {
+      const nd = await request(app, { path: '/api/detect?format=ndjson', body, contentType: 'text/csv', streamPiece }, `late error, ndjson, pieces ${streamPiece}`);
+      expect(nd.status).toBe(422);
+      expect((nd.body as { detail: string }).detail).toMatch(/^request body:9000:1: /);
+    }
+    clean();
+  });
+
   it('unmutated samples of each kind are answered too (200, or 422 for a schema the model does not read)', async () => {
     for (const s of [...KDD_SAMPLES, ...CAPTURE_SAMPLES, ...ZEEK_SAMPLES]) {
       const r = await request(app, { body: s.bytes, contentType: s.kind === 'capture' ? 'application/vnd.tcpdump.pcap' : 'text/csv' }, s.name);
