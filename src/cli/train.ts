@@ -146,14 +146,17 @@ function dropFeatures(batch: RecordBatch, drop: string | undefined): RecordBatch
   if (unknown.length) fail(`--drop: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a feature' : 'are not features'} of this ${batch.schema.name} input (its features: ${[...known].join(', ')})`);
   let target = subSchema(batch.schema, `${batch.schema.name}-without-${[...names].sort().join('+')}`, (f) => !names.includes(f.name));
   if (target.features.length === 0) fail('--drop leaves no features to train on');
-  if (missingFeatures(target, KDD_CONN_SCHEMA).length === 0 && missingFeatures(KDD_CONN_SCHEMA, target).length === 0) target = KDD_CONN_SCHEMA;
+  // What is left may be exactly what a conn.log has: then use that schema, so the model reads conn.logs as they come.
+  for (const known of [KDD_CONN_SCHEMA]) {
+    if (missingFeatures(target, known).length === 0 && missingFeatures(known, target).length === 0) target = known;
+  }
   return projectBatch(batch, target);
 }
 
 /** Where a model goes without --out: one directory per kind of input, so training never replaces another kind's model. */
 function defaultOut(schema: InputSchema): string {
   if (schema.name === KDD_SCHEMA.name) return DEFAULT_MODEL_DIR;
-  return join(MODELS_ROOT, schema.name.startsWith('kdd-headers') || schema.name === KDD_CONN_SCHEMA.name ? 'traffic' : schema.name);
+  return join(MODELS_ROOT, /^(kdd-headers|kdd-conn|traffic)/.test(schema.name) ? 'traffic' : schema.name);
 }
 
 function integer(v: string | undefined, flag: string): number {
