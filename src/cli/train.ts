@@ -17,7 +17,7 @@ import { projectBatch, type RecordBatch } from '../data/batch.ts';
 import { KDD_CONN_SCHEMA } from '../flows/kdd-headers.ts';
 import { KDD_SCHEMA } from '../data/schema.ts';
 import { MODELS_ROOT } from '../model/catalog.ts';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
@@ -96,10 +96,12 @@ async function main(): Promise<void> {
   const batch = dropFeatures(read, values.drop);
   log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.name}, ${batch.schema.features.length} features)`);
   const members = planMembers(seed, { members: count, featureFraction, ks }, schemaLayout(batch.schema).names);
-  const model = await trainModel(engine, batch, { source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
+  const out = values.out ?? defaultOut(batch.schema);
+  // The model is named after its directory (models/traffic → traffic-<hash>), as a word.
+  const name = basename(resolve(out)).replace(/[^\w.-]+/g, '-') || 'model';
+  const model = await trainModel(engine, batch, { name, source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
     foldRunner, falseAlarmRate,
   });
-  const out = values.out ?? defaultOut(batch.schema);
   const files = await saveModelDir(model, out);
   const id = `${model.name}-${(await sha256Hex(files.get('manifest.json')!)).slice(0, 12)}`;
   const seconds = (performance.now() - started) / 1000;

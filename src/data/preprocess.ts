@@ -83,8 +83,9 @@ export class Preprocessor {
       const map = new Map<string, number>();
       for (const v of s.categories[f]) {
         map.set(v, col);
-        this.zero[col] = (0 - this.mean[col]) / this.scale[col];
-        this.one[col] = (1 - this.mean[col]) / this.scale[col];
+        // Clamped like the numeric columns: a hostile mean/scale must not put ±Infinity in the matrix.
+        this.zero[col] = clampZ((0 - this.mean[col]) / this.scale[col]);
+        this.one[col] = clampZ((1 - this.mean[col]) / this.scale[col]);
         this.columnFeature.push(f);
         col++;
       }
@@ -244,6 +245,10 @@ export class Preprocessor {
 /** 1 for rows labelled 'normal', 0 otherwise — the usual fit mask. */
 export function normalMaskFromLabels(labels: readonly string[]): Uint8Array {
   return Uint8Array.from(labels, (l) => (l === 'normal' ? 1 : 0));
+}
+
+function clampZ(z: number): number {
+  return z > MAX_Z ? MAX_Z : z < -MAX_Z ? -MAX_Z : z;
 }
 
 function logValue(v: number, log: number): number {

@@ -167,10 +167,16 @@ function validateManifest(m: Manifest, where: string, names: readonly string[]):
   }
   const e = m.ensemble;
   if (!e || !Number.isInteger(e.dim) || e.dim < 1 || !Array.isArray(e.members) || e.members.length < 1) fail('ensemble needs a positive dim and at least one member');
+  const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
   e.members.forEach((mm, i) => {
+    if (mm === null || typeof mm !== 'object' || Array.isArray(mm)) fail(`member ${i}: expected an object`);
     if (mm.kind !== 'kmeans' && mm.kind !== 'minibatch') fail(`member ${i}: kind must be "kmeans" or "minibatch"`);
     if (!Number.isInteger(mm.k) || mm.k < 1) fail(`member ${i}: k must be a positive integer`);
-    if (!(mm.weight >= 0 && mm.weight <= 1)) fail(`member ${i}: weight must be in [0, 1]`);
+    if (!Number.isInteger(mm.seed)) fail(`member ${i}: seed must be an integer`);
+    if (!isNumber(mm.weight) || !(mm.weight >= 0 && mm.weight <= 1)) fail(`member ${i}: weight must be a number in [0, 1]`);
+    if (!isNumber(mm.inertia) || !Number.isInteger(mm.nIter) || mm.nIter < 0) fail(`member ${i}: inertia and nIter must be numbers`);
+    const q = mm.quality;
+    if (q === null || typeof q !== 'object' || !isNumber(q.silhouette) || !isNumber(q.calinskiHarabasz)) fail(`member ${i}: quality must give silhouette and calinskiHarabasz as numbers`);
     if (typeof mm.centroids !== 'string') fail(`member ${i}: centroids must name a file`);
     if (!Array.isArray(mm.features) || mm.features.length === 0 || !mm.features.every((f) => names.includes(f))) {
       fail(`member ${i}: features must be a non-empty list of the model's input features`);
@@ -181,7 +187,7 @@ function validateManifest(m: Manifest, where: string, names: readonly string[]):
   if (Math.abs(total - 1) > 1e-6) fail(`member weights sum to ${total}, expected 1`);
   const s = m.scoring;
   if (!s || !(s.threshold > 0) || !Number.isFinite(s.threshold)) fail('scoring.threshold must be a positive number');
-  if (!Array.isArray(s.severityCuts) || s.severityCuts.length !== 3 || !s.severityCuts.every((c, i) => c > (i ? s.severityCuts[i - 1] : 1))) {
+  if (!Array.isArray(s.severityCuts) || s.severityCuts.length !== 3 || !s.severityCuts.every((c, i) => typeof c === 'number' && Number.isFinite(c) && c > (i ? s.severityCuts[i - 1] : 1))) {
     fail('scoring.severityCuts must be three increasing multiples of the threshold above 1');
   }
   if (!(s.calibrationSlope > 0) || !Number.isFinite(s.calibrationSlope)) fail('scoring.calibrationSlope must be a positive number');
@@ -190,6 +196,10 @@ function validateManifest(m: Manifest, where: string, names: readonly string[]):
     if (typeof t !== 'object' || typeof t.source !== 'string' || !Number.isInteger(t.rows) || typeof t.metrics !== 'object') {
       fail('training must be null or describe the training run (source, rows, metrics)');
     }
+    for (const k of ['rows', 'normalRows', 'attackRows', 'seed', 'folds', 'nInit'] as const) {
+      if (!Number.isInteger(t[k])) fail(`training.${k} must be an integer`);
+    }
+    if (t.thresholdWeighting !== 'category' && t.thresholdWeighting !== 'none') fail('training.thresholdWeighting must be "category" or "none"');
     const labelFree = t.thresholdObjective === 'false-alarm-rate';
     if (t.thresholdObjective !== undefined && t.thresholdObjective !== 'f1' && !labelFree) fail('training.thresholdObjective must be "f1" or "false-alarm-rate"');
     if (t.metrics === null && !labelFree) fail('training.metrics must describe the cross-validated metrics');
@@ -197,6 +207,24 @@ function validateManifest(m: Manifest, where: string, names: readonly string[]):
       for (const k of ['accuracy', 'precision', 'recall', 'f1', 'fpr', 'objectiveF1'] as const) {
         if (typeof t.metrics[k] !== 'number') fail(`training.metrics.${k} must be a number`);
       }
+      for (const k of ['rocAuc', 'prAuc'] as const) {
+        if (t.metrics[k] !== null && typeof t.metrics[k] !== 'number') fail(`training.metrics.${k} must be a number or null`);
+      }
+      const cats = t.metrics.byCategory;
+      if (cats === null || typeof cats !== 'object' || Array.isArray(cats)) fail('training.metrics.byCategory must be an object');
+      for (const [c, e] of Object.entries(cats)) {
+        if (e === null || typeof e !== 'object' || !(['total', 'detected', 'rate'] as const).every((k) => typeof e[k] === 'number')) {
+          fail(`training.metrics.byCategory.${c} must give total, detected and rate as numbers`);
+        }
+      }
+    }
+    const fa = t.falseAlarm;
+    if (fa !== undefined && (fa === null || typeof fa !== 'object' || !(['target', 'estimate', 'low', 'high'] as const).every((k) => typeof fa[k] === 'number') || !Array.isArray(fa.byFold) || !fa.byFold.every((v) => typeof v === 'number'))) {
+      fail('training.falseAlarm must give target, estimate, low, high and byFold as numbers');
+    }
+    const ar = t.alertRate;
+    if (ar !== undefined && ar !== null && (typeof ar !== 'object' || !(['connectionsPerHour', 'alertsPerHour', 'alertsPerDay', 'spanSeconds'] as const).every((k) => typeof ar[k] === 'number'))) {
+      fail('training.alertRate must be null or give its rates as numbers');
     }
     if (labelFree && (typeof t.falseAlarm !== 'object' || t.falseAlarm === null || typeof t.falseAlarm.estimate !== 'number')) {
       fail('training.falseAlarm must give the estimated false-alarm rate of a label-free threshold');

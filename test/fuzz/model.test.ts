@@ -186,7 +186,8 @@ export const KNOWN = {
   infiniteEncoding: 'M3: a loaded model whose one-hot columns encode to ±Infinity (tiny scale / huge mean) → RangeError at scoring',
   describeSchema: 'M4: a loaded model whose /api/model description violates ModelInfoSchema (quality, inertia, nIter, seed, severityCuts unchecked)',
 } as const;
-const strict = process.env.ANOMALYZE_FUZZ_STRICT === '1';
+// The reported model bugs (M1–M4) are fixed in src/model and src/data: strict by default; ANOMALYZE_FUZZ_STRICT=0 relaxes.
+const strict = process.env.ANOMALYZE_FUZZ_STRICT !== '0';
 const knownHits = new Map<string, number>();
 function known(which: keyof typeof KNOWN, ctx: string, detail: string): 'known' {
   if (strict) expect.fail(`${ctx}: ${KNOWN[which]}: ${detail}`);
