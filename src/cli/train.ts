@@ -17,7 +17,7 @@ import { projectBatch, type RecordBatch } from '../data/batch.ts';
 import { KDD_CONN_SCHEMA } from '../flows/kdd-headers.ts';
 import { KDD_SCHEMA } from '../data/schema.ts';
 import { MODELS_ROOT } from '../model/catalog.ts';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
@@ -97,8 +97,9 @@ async function main(): Promise<void> {
   log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.name}, ${batch.schema.features.length} features)`);
   const members = planMembers(seed, { members: count, featureFraction, ks }, schemaLayout(batch.schema).names);
   const out = values.out ?? defaultOut(batch.schema);
-  // The model is named after its directory (models/traffic → traffic-<hash>), as a word.
-  const name = basename(resolve(out)).replace(/[^\w.-]+/g, '-') || 'model';
+  // Named after the kind of input, like its default directory (default, traffic, cicflowmeter…), never after --out,
+  // so that a retrained model's files are identical wherever they are written.
+  const name = basename(defaultOut(batch.schema)).replace(/[^\w.-]+/g, '-');
   const model = await trainModel(engine, batch, { name, source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
     foldRunner, falseAlarmRate,
   });
