@@ -3,6 +3,7 @@
 //   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
 //   detect  [--runs 5] [--json]   npm run detect on KDDTest+, whole process
 //   train   [--runs 3] [--json]   npm run train on KDDTrain+, whole process
+//   soak    [--seconds 300] [--rate 50000] [--json]   detect --follow on a growing file: no line lost, flat memory
 //   pcap    [--packets N] [--gigabytes G] [--json]   capture decoding + flow assembly (in memory; or a G GB file streamed from disk)
 
 import { parseArgs } from 'node:util';
@@ -10,6 +11,7 @@ import { benchHttp, parseHttpArgs, printHttp } from './http.ts';
 import { benchKMeans } from './kmeans.ts';
 import { benchDetect, benchTrain } from './pipeline.ts';
 import { benchPcap, printPcap } from './pcap.ts';
+import { benchSoak, printSoak } from './soak.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -64,7 +66,16 @@ async function main(): Promise<void> {
     else printPcap(out);
     return;
   }
-  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http, detect, train, pcap`);
+  if (suite === 'soak') {
+    const { values } = parseArgs({
+      args: rest, options: { seconds: { type: 'string', default: '300' }, rate: { type: 'string', default: '50000' }, json: { type: 'boolean', default: false } },
+    });
+    const out = await benchSoak({ seconds: +values.seconds, rate: +values.rate }, log);
+    if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
+    else printSoak(out);
+    return;
+  }
+  log(`unknown benchmark "${suite ?? ''}". Suites: kmeans, http, detect, train, pcap, soak, load`);
   process.exitCode = 2;
 }
 

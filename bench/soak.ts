@@ -1,0 +1,105 @@
+// npm run bench -- soak [--seconds 300] [--rate 50000] [--json]
+// `npm run detect -- --follow` on a file that grows at `rate` lines per second for
+// `seconds`: every line written must be scored (count in = count scored), and the
+// detector's memory must not grow (RSS sampled every second, flat from the 10th
+// second on). A benchmark, not a test: five minutes is the default.
+
+import { spawn } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateTraffic } from '../src/data/synthetic.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export interface SoakResult {
+  machine: { cpu: string; cores: number; node: string };
+  seconds: number;
+  rate: number;
+  written: number;
+  scored: number;
+  lost: number;
+  summaryRows: number | null;
+  rssMiB: { at10s: number | null; min: number; max: number; last: number; growthFrom10s: number | null };
+  verdicts: { noLineLost: boolean; memoryFlat: boolean };
+}
+
+const rssOf = (pid: number): number | null => {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+};
+
+export async function benchSoak(opts: { seconds: number; rate: number }, log: (s: string) => void): Promise<SoakResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'anomalyze-soak-'));
+  const file = join(dir, 'conn.csv');
+  writeFileSync(file, '');
+  const lines = generateTraffic({ rows: 20_000, seed: 3 }).trimEnd().split('\n').map((l) => l + '\n');
+  const child = spawn(process.execPath, ['--no-liftoff', '--max-semi-space-size=4', join(ROOT, 'build/cli/detect.mjs'), file,
+    '--follow', '--format', 'ndjson', '--all', '--max-latency', '500'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let scored = 0; // output lines: one per record (--all), then the summary
+  let tail = ''; // the last few KB of output, for the summary line
+  let summaryRows: number | null = null;
+  child.stdout.on('data', (d: Buffer) => {
+    for (let i = d.indexOf(10); i !== -1; i = d.indexOf(10, i + 1)) scored++;
+    tail = (tail + d.toString('utf8')).slice(-8192);
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => { stderr += d; });
+  const exited = new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? -1)));
+
+  const rss: number[] = [];
+  const sampler = setInterval(() => { const r = rssOf(child.pid!); if (r !== null) rss.push(r); }, 1000);
+  let written = 0;
+  let next = 0;
+  const perTick = Math.max(1, Math.round(opts.rate / 10)); // every 100 ms
+  const started = performance.now();
+  await new Promise<void>((resolve) => {
+    const writer = setInterval(() => {
+      const elapsed = (performance.now() - started) / 1000;
+      if (elapsed >= opts.seconds) { clearInterval(writer); resolve(); return; }
+      const due = Math.round(elapsed * opts.rate) - written;
+      const n = Math.min(Math.max(due, 0), perTick * 3);
+      let chunk = '';
+      for (let i = 0; i < n; i++) chunk += lines[next++ % lines.length];
+      if (n > 0) appendFileSync(file, chunk);
+      written += n;
+      if (Math.floor(elapsed / 30) > Math.floor((elapsed - 0.1) / 30)) log(`  ${Math.round(elapsed)} s: ${written.toLocaleString('en-US')} written, ${scored.toLocaleString('en-US')} scored`);
+    }, 100);
+  });
+  // Let the follower catch up (bounded), then stop it cleanly.
+  const deadline = performance.now() + 60_000;
+  while (scored < written && performance.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  child.kill('SIGTERM');
+  const code = await exited;
+  clearInterval(sampler);
+  rmSync(dir, { recursive: true, force: true });
+  if (code !== 0) throw new Error(`the detector exited with ${code}: ${stderr.slice(-2000)}`);
+  const last = tail.trimEnd().split('\n').at(-1) ?? '';
+  const hasSummary = last.startsWith('{"summary"');
+  if (hasSummary) summaryRows = JSON.parse(last).summary.rows as number;
+  const recordsScored = scored - (hasSummary ? 1 : 0);
+  const at10 = rss.length > 10 ? rss[9] : null;
+  const after = rss.slice(9);
+  const max = Math.max(...rss), min = Math.min(...rss);
+  const growth = at10 !== null && after.length ? Math.max(...after) / at10 - 1 : null;
+  return {
+    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+    seconds: opts.seconds, rate: opts.rate, written, scored: recordsScored, lost: written - recordsScored, summaryRows,
+    rssMiB: { at10s: at10 && round(at10), min: round(min), max: round(max), last: round(rss.at(-1) ?? 0), growthFrom10s: growth === null ? null : round(growth * 100) / 100 },
+    verdicts: { noLineLost: recordsScored === written && summaryRows === written, memoryFlat: growth !== null && growth <= 0.1 },
+  };
+}
+
+const round = (x: number): number => Math.round(x * 10) / 10;
+
+export function printSoak(r: SoakResult): void {
+  console.log(`detect --follow soak: ${r.seconds} s at ${r.rate.toLocaleString('en-US')} lines/s (${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node})`);
+  console.log(`  lines written ${r.written.toLocaleString('en-US')}, scored ${r.scored.toLocaleString('en-US')} (summary: ${r.summaryRows?.toLocaleString('en-US') ?? 'n/a'}), lost ${r.lost}`);
+  console.log(`  RSS MiB: at 10 s ${r.rssMiB.at10s ?? 'n/a'}, min ${r.rssMiB.min}, max ${r.rssMiB.max}, last ${r.rssMiB.last}; growth after 10 s ${r.rssMiB.growthFrom10s === null ? 'n/a' : `${(r.rssMiB.growthFrom10s * 100).toFixed(0)} %`}`);
+  console.log(`  no line lost: ${r.verdicts.noLineLost ? 'pass' : 'FAIL'}; memory flat (≤ 10 % growth after 10 s): ${r.verdicts.memoryFlat ? 'pass' : 'FAIL'}`);
+}
