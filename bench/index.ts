@@ -3,6 +3,7 @@
 //   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
 //   detect  [--runs 5] [--json]   npm run detect on KDDTest+, whole process
 //   train   [--runs 3] [--json]   npm run train on KDDTrain+, whole process
+//   load    [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000] [--file <csv>] [--synthetic] [--json]
 //   soak    [--seconds 300] [--rate 50000] [--json]   detect --follow on a growing file: no line lost, flat memory
 //   pcap    [--packets N] [--gigabytes G] [--json]   capture decoding + flow assembly (in memory; or a G GB file streamed from disk)
 
@@ -12,6 +13,7 @@ import { benchKMeans } from './kmeans.ts';
 import { benchDetect, benchTrain } from './pipeline.ts';
 import { benchPcap, printPcap } from './pcap.ts';
 import { benchSoak, printSoak } from './soak.ts';
+import { benchLoad, parseLoadArgs, printLoad } from './load.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -64,6 +66,14 @@ async function main(): Promise<void> {
     }, log);
     if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
     else printPcap(out);
+    return;
+  }
+  if (suite === 'load') {
+    const opts = parseLoadArgs(rest);
+    const out = await benchLoad(opts, log);
+    if (opts.json) process.stdout.write(JSON.stringify(out) + '\n');
+    else printLoad(out);
+    if (out.verdict !== 'pass') process.exitCode = 1; // a fail or an unmeasured criterion never exits 0
     return;
   }
   if (suite === 'soak') {
