@@ -1,5 +1,6 @@
-// Bundles the detect CLI into one ES module (build/cli/detect.mjs), so that
-// `npm run detect` starts plain node: no TypeScript loader on the hot path.
+// Bundles the CLIs into ES modules (build/cli/detect.mjs, train.mjs with its
+// fold-worker.mjs, sample.mjs), so that `npm run detect` and `npx anomalyze …`
+// (bin/anomalyze.mjs) start plain node: no TypeScript loader on the hot path.
 // Plain JavaScript on purpose: it runs before anything is compiled.
 // The bundle sits two folders deep, like the sources, so the paths they
 // resolve from import.meta.url (build/, models/) stay the same.
@@ -11,7 +12,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { detect: 'src/cli/detect.ts' },
+  entryPoints: { detect: 'src/cli/detect.ts', train: 'src/cli/train.ts', 'fold-worker': 'src/train/fold-worker.ts', sample: 'src/cli/sample.ts' },
   outdir: 'build/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -1,25 +1,36 @@
 // Runs cross-validation folds on Node worker threads (one per spare core), with
 // the training matrix shared rather than copied.
 
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FoldJob, FoldResult, FoldRunner } from './folds.ts';
 
-// The worker is TypeScript source: its thread registers the same loader (tsx)
-// before importing it.
-const BOOTSTRAP = `
-  const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
-  register();
-  await import(${JSON.stringify(new URL('./fold-worker.ts', import.meta.url).href)});
-`;
+/**
+ * The worker's script. In the bundled CLI (build/cli/train.mjs) it is bundled beside
+ * it (fold-worker.mjs) and runs on plain node; from the sources it is TypeScript, so
+ * its thread registers the same loader (tsx) before importing it.
+ */
+function workerScript(): URL {
+  const bundled = new URL('./fold-worker.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(bundled))) return bundled;
+  const bootstrap = `
+    const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
+    register();
+    await import(${JSON.stringify(new URL('./fold-worker.ts', import.meta.url).href)});
+  `;
+  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
+}
 
 /**
  * Starts the worker threads at once, so that they boot while the training file
  * is read; they do not keep the process alive until jobs are posted.
  */
 export function workerFoldRunner(threads = Math.max(1, availableParallelism())): FoldRunner {
+  const script = workerScript();
   const workers = Array.from({ length: threads }, () => {
-    const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`));
+    const w = new Worker(script);
     w.unref();
     return w;
   });
