@@ -3,7 +3,7 @@ export { Engine } from './engine.ts';
 export type { CoreExports, CoreSource } from './core.ts';
 export { matrix, checkMatrix, selectMatrix, type Matrix } from './matrix.ts';
 export { KMeans, type KMeansParams, type KMeansAlgorithm } from './kmeans.ts';
-export { chooseCore, hasRelaxedSimd, type CoreVariant } from './select.ts';
+export { chooseCore, hasRelaxedSimd, type CoreBuilds, type CoreVariant } from './select.ts';
 export { MiniBatchKMeans, type MiniBatchKMeansParams } from './minibatch.ts';
 export { CentroidModel, type CentroidState, type CentroidKind, type NearestResult } from './centroids.ts';
 export { silhouetteScore, calinskiHarabaszScore } from './quality.ts';

@@ -10,6 +10,9 @@
 
 export type CoreVariant = 'relaxed-simd' | 'simd';
 
+/** Both builds of the core (bytes, compiled modules or URLs); `relaxed` may be absent (an older build or deployment). */
+export interface CoreBuilds<T> { simd: T; relaxed?: T | null }
+
 // (module (func (result v128) v128.const 0 v128.const 0 v128.const 0 f32x4.relaxed_madd))
 const ZERO_V128 = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
 const BODY = [0x00, ...ZERO_V128, ...ZERO_V128, ...ZERO_V128, 0xfd, 0x85, 0x02, 0x0b];
@@ -38,7 +41,7 @@ export function hasRelaxedSimd(): boolean {
  * Picks the build to instantiate: the relaxed-SIMD one when it is supplied and the
  * runtime supports it, else the plain SIMD one. `prefer: 'simd'` pins the plain build.
  */
-export function chooseCore<T>(builds: { simd: T; relaxed?: T | null }, prefer: 'auto' | 'simd' = 'auto'): { source: T; variant: CoreVariant } {
+export function chooseCore<T>(builds: CoreBuilds<T>, prefer: 'auto' | 'simd' = 'auto'): { source: T; variant: CoreVariant } {
   if (prefer === 'auto' && builds.relaxed != null && hasRelaxedSimd()) return { source: builds.relaxed, variant: 'relaxed-simd' };
   return { source: builds.simd, variant: 'simd' };
 }

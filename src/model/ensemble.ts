@@ -46,7 +46,8 @@ export interface FitEnsembleOptions {
 const EPSILON = 1e-3;
 
 export class Ensemble {
-  constructor(private readonly engine: Engine, readonly members: EnsembleMember[], readonly dim: number) {
+  /** `engine` is public so that servers can report which build of the core scores (/api/health). */
+  constructor(readonly engine: Engine, readonly members: EnsembleMember[], readonly dim: number) {
     if (members.length === 0) throw new Error('an ensemble needs at least one member');
     for (const m of members) {
       for (const c of m.columns) {

@@ -204,7 +204,8 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     app.post('/api/stream', bearer(opts.apiKey));
   }
 
-  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, model: model.id, version }, 200));
+  // `engine`: the build of the core this runtime chose at load time (relaxed-SIMD FMA or plain SIMD).
+  app.openapi(healthRoute, (c) => c.json({ status: 'ok' as const, model: model.id, version, engine: model.ensemble.engine.variant }, 200));
 
   const modelInfo = model.describe();
   app.openapi(modelRoute, (c) => c.json(modelInfo as never, 200));

@@ -67,11 +67,13 @@ function staticFiles(root: URL): MiddlewareHandler {
 }
 
 const modelDir = dirUrl(env.ANOMALYZE_MODEL, new URL('models/default/', ROOT));
-const wasm = await readIfExists(new URL('build/anomalyze.wasm', ROOT));
-if (!wasm) {
+const simd = await readIfExists(new URL('build/anomalyze.wasm', ROOT));
+if (!simd) {
   console.error('error: build/anomalyze.wasm is missing: run `npm run build:wasm` to compile the WebAssembly core');
   Deno.exit(1);
 }
+// Deno 2 validates relaxed SIMD, so the FMA build runs; the plain one where it does not (or is not built).
+const wasm = { simd, relaxed: await readIfExists(new URL('build/anomalyze-relaxed.wasm', ROOT)) };
 const detector = await loadDetector(wasm, (name) => readIfExists(new URL(name, modelDir)), decodeURIComponent(modelDir.pathname));
 const pkg = JSON.parse(await Deno.readTextFile(new URL('package.json', ROOT))) as { version: string };
 

@@ -9,7 +9,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { WASM_PATH } from '../engine/node.ts';
+import { WASM_PATH, WASM_RELAXED_PATH } from '../engine/node.ts';
 import { DEFAULT_MODEL_DIR } from '../model/node.ts';
 import { createApp, type AppOptions } from './app.ts';
 import { DEFAULT_TIMEOUT_MS, optionsFromEnv } from './config.ts';
@@ -56,10 +56,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const webRoot = resolve(options.webRoot ?? DEFAULT_WEB_ROOT);
   const appOptions = options.options ?? optionsFromEnv(process.env);
 
-  const wasm = await readFile(WASM_PATH).catch((err: NodeJS.ErrnoException) => {
+  const simd = await readFile(WASM_PATH).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new Error(`${WASM_PATH} is missing: run \`npm run build:wasm\` to compile the WebAssembly core`);
     throw err;
   });
+  // Both builds: the relaxed-SIMD one runs where this Node validates it (Node 20 only with --experimental-wasm-relaxed-simd).
+  const wasm = { simd, relaxed: await readFile(WASM_RELAXED_PATH).catch(() => null) };
   const detector = await loadDetector(wasm, readModelDir(modelDir), modelDir);
   const others: Detector[] = [];
   for (const dir of otherDirs) {

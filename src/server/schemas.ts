@@ -34,6 +34,10 @@ export const HealthSchema = z
     status: z.literal('ok'),
     model: z.string().openapi({ description: 'Id of the loaded model (name and manifest hash).', example: 'default-3def68663ddd' }),
     version: z.string().openapi({ description: 'Package version.', example: '0.1.0' }),
+    engine: z.enum(['relaxed-simd', 'simd', 'unknown']).openapi({
+      description: 'The build of the WebAssembly core this runtime chose at load time: relaxed-simd (fused multiply-add) where the runtime validates it, else simd. Scores of the two agree to about 2e-4 relative; verdicts may differ only for a score that close to the threshold.',
+      example: 'relaxed-simd',
+    }),
   })
   .openapi('Health');
 

@@ -1,6 +1,7 @@
 // npm run build:web → dist/web/: a static site that works from any static host.
 //   index.html, app.js (page), worker.js (detection worker), styles.css, source maps,
-//   anomalyze.wasm (byte-identical copy of build/anomalyze.wasm), every model directory under
+//   anomalyze.wasm and anomalyze-relaxed.wasm (byte-identical copies of the plain SIMD and the
+//   relaxed-SIMD builds; the worker fetches the one the browser validates), every model directory under
 //   models/ (models/<name>/*) and models/index.json listing them, default first.
 // The detection code is the shared TypeScript in src/, bundled for the browser by esbuild.
 
@@ -19,6 +20,8 @@ export interface BuildOptions {
   outDir?: string;
   /** Default build/anomalyze.wasm. */
   wasmPath?: string;
+  /** Default build/anomalyze-relaxed.wasm (the relaxed-SIMD build, for browsers that validate it). */
+  relaxedWasmPath?: string;
   /** Where the model directories are (each with manifest.json and SHA256SUMS); default models/. */
   modelsRoot?: string;
   /** Ship only this one model directory, as models/default (instead of every model under modelsRoot). */
@@ -36,6 +39,8 @@ export interface BuildResult {
   /** Model names shipped under models/, in the order of models/index.json (default first). */
   models: string[];
   wasmSha256: string;
+  /** SHA-256 of anomalyze-relaxed.wasm. */
+  relaxedWasmSha256: string;
 }
 
 const SAFE_NAME = /^[\w.-]{1,64}$/;
@@ -45,13 +50,16 @@ const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes)
 export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   const outDir = resolve(opts.outDir ?? join(ROOT, 'dist/web'));
   const wasmPath = resolve(opts.wasmPath ?? join(ROOT, 'build/anomalyze.wasm'));
+  const relaxedWasmPath = resolve(opts.relaxedWasmPath ?? join(ROOT, 'build/anomalyze-relaxed.wasm'));
   const minify = opts.minify ?? true;
   const sourcemap = opts.sourcemap ?? true;
 
-  const wasm = await readFile(wasmPath).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new Error(`${relative(ROOT, wasmPath)} is missing: run \`npm run build:wasm\` first`);
+  const readWasm = (path: string) => readFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new Error(`${relative(ROOT, path)} is missing: run \`npm run build:wasm\` first`);
     throw err;
   });
+  const wasm = await readWasm(wasmPath);
+  const relaxedWasm = await readWasm(relaxedWasmPath);
   const models = opts.modelDir !== undefined
     ? [await oneModel(resolve(opts.modelDir))]
     : await findModels(resolve(opts.modelsRoot ?? join(ROOT, 'models')));
@@ -101,11 +109,9 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   }
   await writeFile(join(outDir, 'index.html'), html);
 
-  // The engine, byte for byte, and the default model.
-  await copyFile(wasmPath, join(outDir, 'anomalyze.wasm'));
-  const wasmSha256 = sha256(wasm);
-  const copied = await readFile(join(outDir, 'anomalyze.wasm'));
-  if (sha256(copied) !== wasmSha256) throw new Error('anomalyze.wasm changed while copying');
+  // The engine's two builds, byte for byte, and the models.
+  const wasmSha256 = await copyChecked(wasmPath, wasm, join(outDir, 'anomalyze.wasm'));
+  const relaxedWasmSha256 = await copyChecked(relaxedWasmPath, relaxedWasm, join(outDir, 'anomalyze-relaxed.wasm'));
   for (const m of models) {
     await mkdir(join(outDir, 'models', m.name), { recursive: true });
     for (const f of m.files) await copyFile(join(m.dir, f), join(outDir, 'models', m.name, f));
@@ -114,7 +120,15 @@ export async function buildWeb(opts: BuildOptions = {}): Promise<BuildResult> {
   const index: ModelIndex = { models: models.map((m) => m.name) };
   await writeFile(join(outDir, 'models/index.json'), JSON.stringify(index, null, 2) + '\n');
 
-  return { outDir, files: await listFiles(outDir), models: index.models, wasmSha256 };
+  return { outDir, files: await listFiles(outDir), models: index.models, wasmSha256, relaxedWasmSha256 };
+}
+
+/** Copies a file whose bytes were read before, checking that the copy has them; returns their SHA-256. */
+async function copyChecked(from: string, bytes: Uint8Array, to: string): Promise<string> {
+  await copyFile(from, to);
+  const hash = sha256(bytes);
+  if (sha256(await readFile(to)) !== hash) throw new Error(`${relative(ROOT, from)} changed while copying`);
+  return hash;
 }
 
 interface ModelDir { name: string; dir: string; files: string[] }
@@ -173,7 +187,7 @@ async function main(): Promise<void> {
     const { size } = await stat(join(result.outDir, f));
     return `  ${f.padEnd(34)} ${(size / 1024).toFixed(1).padStart(8)} KB`;
   }));
-  console.log(`built ${rel}/ in ${Math.round(performance.now() - started)} ms\n${lines.join('\n')}\n  anomalyze.wasm sha256 ${result.wasmSha256}\n  models: ${result.models.join(', ')}`);
+  console.log(`built ${rel}/ in ${Math.round(performance.now() - started)} ms\n${lines.join('\n')}\n  anomalyze.wasm sha256 ${result.wasmSha256}\n  anomalyze-relaxed.wasm sha256 ${result.relaxedWasmSha256}\n  models: ${result.models.join(', ')}`);
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

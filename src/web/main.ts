@@ -65,6 +65,12 @@ class App {
       ({ engine, models, skipped }) => {
         byId('wasm-sha256').textContent = engine.wasmSha256;
         byId('engine-size').textContent = fmtBytes(engine.wasmBytes);
+        byId('engine-file').textContent = engine.wasmUrl.slice(engine.wasmUrl.lastIndexOf('/') + 1);
+        byId('engine-variant').textContent = engine.variant === 'relaxed-simd' ? 'relaxed SIMD, fused multiply-add' : 'SIMD';
+        byId('engine-variant').title = engine.variant === 'relaxed-simd'
+          ? 'This browser validates relaxed SIMD, so the build with fused multiply-adds runs (scores agree with the plain build to about 2e-4 relative).'
+          : 'This browser has no relaxed SIMD: the plain SIMD build runs.';
+        document.body.dataset.engineVariant = engine.variant;
         this.models = models;
         this.showModel(models[0].id);
         if (skipped.length) {

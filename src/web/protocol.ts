@@ -2,6 +2,7 @@
 // structured-clone friendly and small: per-row data stays in the worker and is paged.
 
 import type { DetectionRecord, DetectionSummary } from '../detect/report.ts';
+import type { CoreVariant } from '../engine/select.ts';
 import type { Metrics } from '../metrics/accumulator.ts';
 import type { Severity } from '../model/scoring.ts';
 import type { ScoreHistogram } from './score-histogram.ts';
@@ -13,6 +14,8 @@ export interface EngineInfo {
   wasmSha256: string;
   wasmBytes: number;
   wasmUrl: string;
+  /** Which build that is: relaxed-simd (fused multiply-add) when this browser validates it, else simd. */
+  variant: CoreVariant;
 }
 
 /** models/index.json, written by the build: the model directories under models/, default first. */

@@ -1,4 +1,5 @@
-// The detection worker: loads build/anomalyze.wasm and every model listed in
+// The detection worker: loads the compute core (the relaxed-SIMD build where this browser
+// validates it, else build/anomalyze.wasm — only the chosen one is fetched) and every model listed in
 // models/index.json next to this script, runs detection (here, with the first model whose
 // input schema fits the file, or through the HTTP API for comparison) and keeps the
 // per-row results, answering the page's paging, detail and export requests.
@@ -7,7 +8,7 @@ import { generateTraffic } from '../data/synthetic.ts';
 import { DetectorChoice } from '../detect/choice.ts';
 import { Detector } from '../detect/detector.ts';
 import type { DetectionReport } from '../detect/report.ts';
-import { Engine } from '../engine/index.ts';
+import { chooseCore, Engine } from '../engine/index.ts';
 import { decodeModel } from '../model/format.ts';
 import type { AnomalyModel } from '../model/model.ts';
 import { sha256Hex } from '../model/sha256.ts';
@@ -42,11 +43,17 @@ async function fetchBytes(url: URL, what: string): Promise<Uint8Array | undefine
 }
 
 async function init(): Promise<void> {
-  const wasmUrl = new URL('anomalyze.wasm', base);
-  const bytes = await fetchBytes(wasmUrl, 'the detection engine');
+  const plainUrl = new URL('anomalyze.wasm', base);
+  let { source: wasmUrl, variant } = chooseCore({ simd: plainUrl, relaxed: new URL('anomalyze-relaxed.wasm', base) });
+  let bytes = await fetchBytes(wasmUrl, 'the detection engine');
+  if (!bytes && variant === 'relaxed-simd') {
+    // A deployment built before the relaxed build was shipped: the plain one still runs everywhere.
+    [wasmUrl, variant] = [plainUrl, 'simd'];
+    bytes = await fetchBytes(wasmUrl, 'the detection engine');
+  }
   if (!bytes) throw new Error(`The detection engine ${wasmUrl.pathname} is missing from this deployment (run npm run build:web).`);
   const wasmSha256 = await sha256Hex(bytes);
-  const engine = await Engine.load(bytes);
+  const engine = await Engine.load(bytes, variant);
   const names = await modelNames();
   const models: AnomalyModel[] = [];
   const places: string[] = [];
@@ -64,7 +71,7 @@ async function init(): Promise<void> {
     }
   }
   detector = new DetectorChoice(models.map((m) => new Detector(m)), places);
-  const engineInfo: EngineInfo = { wasmSha256, wasmBytes: bytes.length, wasmUrl: wasmUrl.pathname };
+  const engineInfo: EngineInfo = { wasmSha256, wasmBytes: bytes.length, wasmUrl: wasmUrl.pathname, variant };
   post({ type: 'ready', engine: engineInfo, models: models.map((m, i) => modelInfo(m, places[i])), skipped });
 }
 

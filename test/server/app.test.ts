@@ -6,6 +6,7 @@ import { FEATURE_NAMES } from '../../src/data/schema.ts';
 import type { DetectionReport } from '../../src/detect/report.ts';
 import { runDetection } from '../../src/detect/run.ts';
 import type { Detector } from '../../src/detect/detector.ts';
+import { hasRelaxedSimd } from '../../src/engine/select.ts';
 import {
   HealthSchema, ModelInfoSchema, ProblemSchema, ReportSchema, DetectionRecordSchema, SummarySchema, MetricsSchema,
 } from '../../src/server/schemas.ts';
@@ -76,11 +77,11 @@ beforeAll(async () => {
 });
 
 describe('GET /api/health and /api/model', () => {
-  it('health reports status, model id and package version', async () => {
+  it('health reports status, model id, package version and the build of the core this runtime chose', async () => {
     const res = await app.request('/api/health');
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body).toEqual({ status: 'ok', model: det.model.id, version: VERSION });
+    expect(body).toEqual({ status: 'ok', model: det.model.id, version: VERSION, engine: hasRelaxedSimd() ? 'relaxed-simd' : 'simd' });
     exact(HealthSchema, body);
   });
 

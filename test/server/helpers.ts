@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTraffic } from '../../src/data/synthetic.ts';
 import type { Detector } from '../../src/detect/detector.ts';
-import { WASM_PATH } from '../../src/engine/node.ts';
+import { WASM_PATH, WASM_RELAXED_PATH } from '../../src/engine/node.ts';
 import { DEFAULT_MODEL_DIR } from '../../src/model/node.ts';
 import { createApp, type AppDeps, type AppOptions } from '../../src/server/app.ts';
 import { loadDetector } from '../../src/server/load.ts';
@@ -19,7 +19,8 @@ export const VERSION = (JSON.parse(readFileSync(resolve(ROOT, 'package.json'), '
 
 let shared: Promise<Detector> | undefined;
 export function detector(): Promise<Detector> {
-  shared ??= loadDetector(readFileSync(WASM_PATH), readModelDir(DEFAULT_MODEL_DIR), 'models/default');
+  // Both builds, as the Node server loads them: this Node's choice scores (Node 20: plain SIMD).
+  shared ??= loadDetector({ simd: readFileSync(WASM_PATH), relaxed: readFileSync(WASM_RELAXED_PATH) }, readModelDir(DEFAULT_MODEL_DIR), 'models/default');
   return shared;
 }
 

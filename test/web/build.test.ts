@@ -21,7 +21,7 @@ describe('build:web', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('writes index.html, the bundles, the CSS, the wasm, the default model and the model index', () => {
-    for (const f of ['index.html', 'app.js', 'worker.js', 'styles.css', 'anomalyze.wasm', 'models/default/manifest.json', 'models/default/SHA256SUMS', 'models/index.json']) {
+    for (const f of ['index.html', 'app.js', 'worker.js', 'styles.css', 'anomalyze.wasm', 'anomalyze-relaxed.wasm', 'models/default/manifest.json', 'models/default/SHA256SUMS', 'models/index.json']) {
       expect(result.files).toContain(f);
     }
     const index = JSON.parse(readFileSync(join(out, 'models/index.json'), 'utf8')) as { models: string[] };
@@ -29,11 +29,15 @@ describe('build:web', () => {
     expect(index.models).toEqual(result.models);
   });
 
-  it('copies build/anomalyze.wasm byte for byte', () => {
+  it('copies both builds of the core byte for byte: build/anomalyze.wasm and the relaxed-SIMD build', () => {
     const original = readFileSync(join(ROOT, 'build/anomalyze.wasm'));
     const copy = readFileSync(join(out, 'anomalyze.wasm'));
     expect(sha256(copy)).toBe(sha256(original));
     expect(result.wasmSha256).toBe(sha256(original));
+    const relaxed = readFileSync(join(ROOT, 'build/anomalyze-relaxed.wasm'));
+    expect(sha256(readFileSync(join(out, 'anomalyze-relaxed.wasm')))).toBe(sha256(relaxed));
+    expect(result.relaxedWasmSha256).toBe(sha256(relaxed));
+    expect(result.relaxedWasmSha256).not.toBe(result.wasmSha256);
   });
 
   it('ships every file of models/default unchanged', () => {
