@@ -3,6 +3,7 @@
 
 import type { Writable } from 'node:stream';
 import type { AlertContext } from './context.ts';
+import type { DeliveryErrorHook } from './delivery-failure.ts';
 import { FanoutSink } from './fanout-sink.ts';
 import { FormattedSink } from './formatted-sink.ts';
 import { ECS_FORMAT, EVE_FORMAT, syslogFormat, type AlertFormat } from './formats.ts';
@@ -23,8 +24,8 @@ export interface CreateSinkOptions {
   webhook?: WebhookOptions;
   /** TCP/Unix syslog reconnect and queue settings (framing comes from the URL). */
   syslogStream?: Omit<StreamChannelOptions, 'framing'>;
-  /** Told about delivery failures (syslog reconnects, webhook attempts) as they happen. */
-  onError?: (message: string) => void;
+  /** Told about delivery failures (syslog reconnects and UDP send errors, webhook attempts) as they happen. */
+  onError?: DeliveryErrorHook;
   /** ms since the epoch, for the alerts' timestamps; injected by tests. */
   clock?: () => number;
 }
@@ -74,7 +75,7 @@ function open(s: AlertSpec, opts: CreateSinkOptions): { channel: MessageChannel;
     case 'syslog': {
       const t = s.target;
       const format = syslogFormat(t.message);
-      if (t.transport === 'udp') return { format, channel: new UdpChannel(t.host, t.port) };
+      if (t.transport === 'udp') return { format, channel: new UdpChannel(t.host, t.port, opts.onError) };
       const endpoint = t.transport === 'tcp' ? { host: t.host, port: t.port } : { path: t.path };
       return { format, channel: new StreamChannel(endpoint, { onError: opts.onError, ...opts.syslogStream, framing: t.framing }) };
     }

@@ -5,6 +5,7 @@
 export type { AlertContext } from './context.ts';
 export type { AlertSink, AlertSinkStats, MessageChannel } from './sink.ts';
 export { totalDropped } from './sink.ts';
+export type { DeliveryFailure, DeliveryErrorHook } from './delivery-failure.ts';
 export type { SuppressionSummary } from './suppression.ts';
 export { suppressionText } from './suppression.ts';
 export { ecsAlert, ecsSuppression, ECS_VERSION } from './ecs.ts';

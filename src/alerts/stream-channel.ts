@@ -7,6 +7,7 @@
 // stream socket (syslog-ng's unix-stream() source) or UDP to 127.0.0.1 instead.
 
 import { connect, type Socket } from 'node:net';
+import type { DeliveryErrorHook } from './delivery-failure.ts';
 import type { MessageChannel } from './sink.ts';
 import { frame, type SyslogFraming } from './syslog-url.ts';
 
@@ -24,7 +25,7 @@ export interface StreamChannelOptions {
   /** How long close() waits; what is still queued then is dropped as "closed". Default 5 s. */
   closeTimeoutMs?: number;
   /** Told about connection failures (for a log line); the channel keeps retrying. */
-  onError?: (message: string) => void;
+  onError?: DeliveryErrorHook;
   random?: () => number;
 }
 
@@ -120,7 +121,9 @@ export class StreamChannel implements MessageChannel {
       ? ' — it is a datagram socket, which Node cannot write to; use syslog:udp://127.0.0.1:514 or a stream socket'
       : '';
     this.lastError = `syslog ${this.where}: ${err.message}${hint}`;
-    this.opts.onError?.(this.lastError);
+    this.opts.onError?.(this.lastError, {
+      sink: 'syslog', target: this.where, error: `${err.message}${hint}`, code: err.code, alerts: this.queue.length + this.inSocket.length, outcome: 'reconnecting',
+    });
   }
 
   private onClose(socket: Socket): void {

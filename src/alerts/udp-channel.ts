@@ -3,6 +3,7 @@
 
 import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
+import type { DeliveryErrorHook } from './delivery-failure.ts';
 import type { MessageChannel } from './sink.ts';
 
 export class UdpChannel implements MessageChannel {
@@ -13,9 +14,11 @@ export class UdpChannel implements MessageChannel {
   private lastError: string | undefined;
   private closed = false;
   private idle: (() => void)[] = [];
+  /** Whether the last datagram failed: one log line per run of failures, not one per alert. */
+  private failing = false;
 
   /** A hostname is resolved by dgram for each datagram; IPv6 needs a literal address. */
-  constructor(private readonly host: string, private readonly port: number) {
+  constructor(private readonly host: string, private readonly port: number, private readonly onError?: DeliveryErrorHook) {
     this.socket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
     this.socket.on('error', (err) => { this.lastError = err.message; });
   }
@@ -29,8 +32,15 @@ export class UdpChannel implements MessageChannel {
         // EMSGSIZE for messages over the datagram limit (~64 KiB), DNS errors, unreachable networks.
         this.lastError = `syslog over UDP to ${this.host}:${this.port}: ${err.message}`;
         this.drop('send-error');
+        if (!this.failing) {
+          this.onError?.(this.lastError, {
+            sink: 'syslog', target: `udp://${this.host}:${this.port}`, error: err.message, code: (err as NodeJS.ErrnoException).code, alerts: 1, outcome: 'dropped',
+          });
+        }
+        this.failing = true;
       } else {
         this.delivered++;
+        this.failing = false;
       }
       if (this.inFlight === 0) for (const done of this.idle.splice(0)) done();
     });

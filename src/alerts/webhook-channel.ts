@@ -2,6 +2,7 @@
 // retries, capped exponential backoff with jitter, a timeout per attempt and a
 // bounded queue. One batch is in flight at a time, so alerts arrive in order.
 
+import type { DeliveryErrorHook, DeliveryFailure } from './delivery-failure.ts';
 import type { MessageChannel } from './sink.ts';
 
 export interface WebhookOptions {
@@ -22,8 +23,8 @@ export interface WebhookOptions {
   closeTimeoutMs?: number;
   /** Extra request headers (e.g. authorization). */
   headers?: Record<string, string>;
-  /** Told about each failed attempt, for a log line. */
-  onError?: (message: string) => void;
+  /** Told about each failed attempt, for a log line, with what happens next. */
+  onError?: DeliveryErrorHook;
   fetch?: typeof fetch;
   random?: () => number;
 }
@@ -157,24 +158,34 @@ export class WebhookChannel implements MessageChannel {
       this.attempts++;
       if (attempt > 1) this.retries++;
       let retryAfterMs: number | undefined;
+      let failure: { error: string; status?: number; code?: string };
+      let retryable = true;
       try {
         const signal = AbortSignal.any([AbortSignal.timeout(this.o.timeoutMs), this.deadline.signal]);
         const res = await this.o.fetch(this.url, { method: 'POST', headers: this.headers, body, signal });
         const text = await res.text().catch(() => '');
         if (res.ok) return 'delivered';
-        this.fail(`webhook ${this.url}: HTTP ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`);
-        if (!RETRYABLE.has(res.status)) return 'rejected';
+        failure = { error: `HTTP ${res.status} ${res.statusText}${text ? `: ${text.slice(0, 200)}` : ''}`, status: res.status };
+        retryable = RETRYABLE.has(res.status);
         retryAfterMs = retryAfter(res.headers.get('retry-after'));
       } catch (err) {
         if (this.deadline.signal.aborted) return 'deadline';
         const e = err as Error & { cause?: { code?: string; message?: string } };
         const why = e.name === 'TimeoutError' ? `no response within ${this.o.timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
-        this.fail(`webhook ${this.url}: ${why}`);
+        failure = { error: why, code: e.cause?.code };
       }
-      if (attempt >= this.o.maxAttempts) return 'retries-exhausted';
-      const ceiling = Math.min(this.o.backoffMaxMs, this.o.backoffMinMs * 2 ** (attempt - 1));
-      const jittered = ceiling / 2 + (this.o.random() * ceiling) / 2;
-      const wait = Math.min(this.o.backoffMaxMs, Math.max(jittered, retryAfterMs ?? 0));
+      const outcome = !retryable ? 'rejected' : attempt >= this.o.maxAttempts ? 'retries-exhausted' : 'retrying';
+      let wait: number | undefined;
+      if (outcome === 'retrying') {
+        const ceiling = Math.min(this.o.backoffMaxMs, this.o.backoffMinMs * 2 ** (attempt - 1));
+        const jittered = ceiling / 2 + (this.o.random() * ceiling) / 2;
+        wait = Math.min(this.o.backoffMaxMs, Math.max(jittered, retryAfterMs ?? 0));
+      }
+      this.fail(`webhook ${this.url}: ${failure.error}`, {
+        sink: 'webhook', target: this.url, ...failure, attempt, maxAttempts: this.o.maxAttempts, alerts: batch.length, outcome,
+        ...(wait !== undefined ? { retryInMs: Math.round(wait) } : {}),
+      });
+      if (wait === undefined) return outcome;
       if (!(await sleep(wait, this.deadline.signal))) return 'deadline';
     }
   }
@@ -196,9 +207,9 @@ export class WebhookChannel implements MessageChannel {
     return new Promise((resolve) => this.waiters.push({ seq, resolve }));
   }
 
-  private fail(message: string): void {
+  private fail(message: string, failure: DeliveryFailure): void {
     this.lastError = message;
-    this.o.onError?.(message);
+    this.o.onError?.(message, failure);
   }
 
   private drop(reason: string, n = 1): void {
