@@ -49,7 +49,9 @@ export class LineChannel implements MessageChannel {
   }
 
   async flush(): Promise<void> {
-    if (this.failed || this.stream.writableLength === 0) return;
+    // Nothing buffered is not enough: a synchronous write (a file or a pipe on stdout)
+    // still has its callback to come, and stats() would not count it as delivered yet.
+    if (this.failed || (this.stream.writableLength === 0 && this.inFlight === 0)) return;
     // An empty write's callback runs after everything queued before it.
     await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
   }
