@@ -1,5 +1,6 @@
 // npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all]
 //                   [--follow] [--max-latency ms] [--alerts spec …] [--rate-limit N/60s]
+//                   [--log-format text|json] [--log-level level] [--stats-interval ms]
 
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +17,14 @@ import { runDetection } from '../detect/run.ts';
 import { loadEngine } from '../engine/node.ts';
 import { ModelError } from '../model/format.ts';
 import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
-import { fail } from './io.ts';
+import { fail, reportFailuresWith } from './io.ts';
+import { LogOptionError, resolveLogOptions, type LogOptions } from '../observe/log-options.ts';
+import type { LogFields } from '../observe/logger.ts';
+import type { DeliveryFailure } from '../alerts/delivery-failure.ts';
+import { createCliLog, type CliLog } from './cli-log.ts';
+import { FollowLag } from './follow-lag.ts';
+import { alertFields, LiveStats } from './live-stats.ts';
+import pkg from '../../package.json';
 import { openDetectInput } from './live-input.ts';
 import { openOutput, openSpool, OutputError, type Output } from './output.ts';
 import { AlertSpecError, createAlertSinks, totalDropped, type AlertSink } from '../alerts/index.ts';
@@ -29,6 +37,7 @@ type Format = (typeof FORMATS)[number];
 
 const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all]
                         [--follow [--from-end]] [--max-latency ms] [--alerts spec ...] [--rate-limit N/60s[:pair]]
+                        [--log-format text|json] [--log-level debug|info|warn|error] [--stats-interval ms]
 
   <file|->   what to score, recognised by its content: KDD CSV (NSL-KDD, KDD Cup 1999), a pcap/pcapng capture,
              a Zeek conn.log (TSV or JSON lines), a CICFlowMeter, Argus (ra -c ,) or nfdump (-o csv) export,
@@ -44,7 +53,12 @@ const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table
              eve:- / eve:<file> (Suricata EVE lines), syslog:udp://host:514 (or tcp://, unix:///path; RFC 5424),
              webhook:https://… (JSON batches, retried); repeat for several destinations
   --rate-limit  at most N alerts per source address per window (e.g. 10/60s; :pair for per source→destination);
-             the rest become one summary line per window`;
+             the rest become one summary line per window
+  --log-format  what stderr carries: text (messages for people, default) · json (one JSON object per line:
+             time, level, msg and fields; no progress bar, the summary as an event); default $ANOMALYZE_LOG_FORMAT
+  --log-level   debug · info (default) · warn · error; default $ANOMALYZE_LOG_LEVEL
+  --stats-interval  live inputs: a statistics line (rows, anomalies, rate, lag, alerts) every so many ms
+             (default 60000 in json logs; text logs print it only when this is given; 0 for none)`;
 
 async function main(): Promise<void> {
   let parsed;
@@ -52,11 +66,12 @@ async function main(): Promise<void> {
     parsed = parseArgs({
       allowPositionals: true,
       options: {
-        model: { type: 'string' }, format: { type: 'string', default: 'table' }, out: { type: 'string' },
+        model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
         all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
         follow: { type: 'boolean', default: false }, 'from-end': { type: 'boolean', default: false },
         'max-latency': { type: 'string', default: '1000' },
         alerts: { type: 'string', multiple: true }, 'rate-limit': { type: 'string' },
+        'log-format': { type: 'string' }, 'log-level': { type: 'string' }, 'stats-interval': { type: 'string' },
       },
     });
   } catch (err) {
@@ -64,8 +79,18 @@ async function main(): Promise<void> {
   }
   const { values, positionals } = parsed;
   if (values.help) { console.log(USAGE); return; }
+  // The log format first, so that every later error is reported in it.
+  let logOpts: LogOptions;
+  try {
+    logOpts = resolveLogOptions({ format: values['log-format'], level: values['log-level'] }, process.env);
+  } catch (err) {
+    if (err instanceof LogOptionError) fail(err.message);
+    throw err;
+  }
+  log = createCliLog(logOpts);
+  if (log.json) reportFailuresWith((message, fields) => log.event('error', 'error', { error: message, ...fields }));
   if (positionals.length !== 1) fail(`give exactly one input file (or - for stdin)\n${USAGE}`);
-  const format = values.format as Format;
+  const format = (values.format ?? 'table') as Format;
   if (!FORMATS.includes(format)) fail(`--format must be one of ${FORMATS.join(', ')}; got "${values.format}"`);
   const path = positionals[0];
   const source = path === '-' ? 'stdin' : basename(path);
@@ -73,6 +98,17 @@ async function main(): Promise<void> {
   const latencyMs = Number(values['max-latency']);
   if (!(latencyMs >= 10 && latencyMs <= 3_600_000)) fail(`--max-latency must be a number of milliseconds between 10 and 3600000, got "${values['max-latency']}"`);
   if (values['from-end'] && !values.follow) fail('--from-end only applies with --follow');
+  const statsText = values['stats-interval'];
+  const statsMs = statsText === undefined ? (log.json ? 60_000 : 0) : Number(statsText);
+  if (!(Number.isInteger(statsMs) && (statsMs === 0 || (statsMs >= 100 && statsMs <= 86_400_000)))) {
+    fail(`--stats-interval must be 0 (none) or a number of milliseconds between 100 and 86400000, got "${statsText}"`);
+  }
+  // An alert stream on stdout leaves stdout to it, and json logs leave stderr to log lines: a report has nowhere to go.
+  const alertsOnStdout = (values.alerts ?? []).some((a) => /^(ecs|eve):-$/i.test(a));
+  const reportNowhere = log.json && alertsOnStdout && values.out === undefined;
+  if (reportNowhere && (values.format !== undefined || values.all)) {
+    fail(`with --log-format json and --alerts ${values.alerts!.find((a) => /:-$/.test(a))}, stdout carries the alerts and stderr the log lines: give --out <file> for the ${format} report`);
+  }
 
   const engine = await loadEngine();
   const loadDetectors = async (): Promise<Detector | DetectorChoice> => {
@@ -80,7 +116,7 @@ async function main(): Promise<void> {
     // schema the file fits scores it (KDD files: models/default; captures and Zeek
     // logs: models/traffic).
     if (values.model !== undefined) return new Detector(await loadModelDir(engine, values.model));
-    const { models, places } = await loadCatalog(engine, MODELS_ROOT, (m) => log(`warning: ${m}`));
+    const { models, places } = await loadCatalog(engine, MODELS_ROOT, (m) => log.event('warn', 'model skipped', { reason: m }, `warning: ${m}`));
     return models.length > 0 ? new DetectorChoice(models.map((m) => new Detector(m)), places) : new Detector(await loadModelDir(engine, DEFAULT_MODEL_DIR));
   };
   const detector = await loadDetectors();
@@ -88,28 +124,37 @@ async function main(): Promise<void> {
   // Live inputs end cleanly on the first SIGINT/SIGTERM (summary, outputs, alerts
   // flushed); a second one exits at once. SIGHUP reloads the model between batches.
   const stop = new AbortController();
+  const lag = values.follow ? new FollowLag(path) : null;
   const plan = await openDetectInput(path, {
     follow: values.follow, fromEnd: values['from-end'], latencyMs, signal: stop.signal,
-    onEvent: (e) => log(`${e.type} ${e.path}${'position' in e ? ` at byte ${e.position}` : ''}`),
+    onEvent: (e) => {
+      lag?.onEvent(e);
+      const { type, ...fields } = e;
+      log.event('info', `input ${type}`, fields, `${e.type} ${e.path}${'position' in e ? ` at byte ${e.position}` : ''}`);
+    },
   });
   let reloaded: Detector | DetectorChoice | null = null;
   if (plan.live) {
     for (const sig of ['SIGINT', 'SIGTERM'] as const) {
       process.on(sig, () => {
         if (stop.signal.aborted) process.exit(130);
-        log(`${sig}: finishing the current batch, then the summary`);
+        log.event('info', 'stopping', { signal: sig, then: 'finishing the current batch, then the summary' }, `${sig}: finishing the current batch, then the summary`);
         stop.abort();
       });
     }
     process.on('SIGHUP', () => {
-      log('SIGHUP: reloading the model');
-      loadDetectors().then((d) => { reloaded = d; }, (err) => log(`warning: the model was not reloaded, the old one stays: ${(err as Error).message}`));
+      log.event('info', 'model reload requested', { signal: 'SIGHUP' }, 'SIGHUP: reloading the model');
+      loadDetectors().then(
+        (d) => { reloaded = d; log.event('info', 'model reloaded', { ok: true, models: modelIds(d), from: 'the next batch' }); },
+        (err) => log.event('warn', 'model reload failed', { ok: false, reason: (err as Error).message, kept: alertCtx.model || modelIds(detector).join(', ') },
+          `warning: the model was not reloaded, the old one stays: ${(err as Error).message}`),
+      );
     });
   }
-  const bar = progressBar(plan.size);
+  const bar = progressBar(plan.size, { enabled: !log.json });
   let bytes = 0;
   const counted = (async function* () {
-    for await (const chunk of plan.chunks) { bytes += chunk.length; yield chunk; }
+    for await (const chunk of plan.chunks) { bytes += chunk.length; lag?.onChunk(chunk.length); yield chunk; }
   })();
 
   // Alerts: every spec is checked before anything is opened; the context follows the model in use.
@@ -117,7 +162,10 @@ async function main(): Promise<void> {
   let alerts: AlertSink | null = null;
   if (values.alerts?.length) {
     try {
-      alerts = createAlertSinks(values.alerts, alertCtx, { rateLimit: values['rate-limit'], onError: (m) => log(`alerts: ${m}`) });
+      alerts = createAlertSinks(values.alerts, alertCtx, {
+        rateLimit: values['rate-limit'],
+        onError: (m, failure?: DeliveryFailure) => log.event('warn', 'alert delivery failed', failure ? { ...failure } : { error: m }, `alerts: ${m}`),
+      });
     } catch (err) {
       if (err instanceof AlertSpecError) fail(err.message);
       throw err;
@@ -125,17 +173,19 @@ async function main(): Promise<void> {
   } else if (values['rate-limit'] !== undefined) {
     fail('--rate-limit applies to --alerts; give at least one --alerts destination');
   }
-  // An alert stream on stdout leaves stdout to it: the report then goes to stderr (or --out).
-  const alertsOnStdout = (values.alerts ?? []).some((a) => /^(ecs|eve):-$/i.test(a));
-
-  const out = alertsOnStdout && values.out === undefined ? stderrOutput() : await openOutput(values.out);
+  // An alert stream on stdout leaves stdout to it: the report then goes to stderr (or --out);
+  // with json logs, only its summary does, as the "summary" event.
+  const out = reportNowhere ? nullOutput() : alertsOnStdout && values.out === undefined ? stderrOutput() : await openOutput(values.out);
   // Records never pile up in memory: csv/ndjson stream out, json goes through a
   // temporary spool (the summary comes first in the document), table keeps the top ones.
   const spool = format === 'json' ? await openSpool() : null;
   const top = new TopRecords(TOP_RECORDS);
   let first = true;
   let csvIdentity: boolean | null = null; // the CSV header waits for the first record: identity columns or not
+  let rowsScored = 0;
+  let anomalies = 0;
   const onRecord = (r: DetectionRecord): void => {
+    if (r.anomaly) anomalies++;
     if (alerts && r.anomaly) alerts.write(r);
     if (format === 'csv') {
       if (csvIdentity === null) { csvIdentity = hasIdentity(r); out.write(csvHeader(csvIdentity) + '\n'); }
@@ -145,14 +195,30 @@ async function main(): Promise<void> {
     else if (spool) { spool.write((first ? '' : ',') + JSON.stringify(r)); first = false; }
     else top.add(r);
   };
+  log.event('info', 'detect started', {
+    version: pkg.version, input: path, source, live: plan.live, models: modelIds(detector),
+    options: {
+      format, out: values.out ?? (reportNowhere ? null : alertsOnStdout ? 'stderr' : 'stdout'), all: values.all, follow: values.follow, fromEnd: values['from-end'],
+      maxLatencyMs: latencyMs, alerts: (values.alerts ?? []).map(withoutCredentials), rateLimit: values['rate-limit'] ?? null,
+      logLevel: logOpts.level, statsIntervalMs: plan.live ? statsMs : 0,
+    },
+  });
+  const stats = new LiveStats({
+    rows: () => rowsScored, anomalies: () => anomalies, lagBytes: () => lag?.bytes() ?? Promise.resolve(null), alerts: () => alerts?.stats() ?? null,
+  }, statsMs, (f) => log.event('info', 'stats', f, statsText !== undefined ? statsLine(f) : undefined));
+  if (plan.live) stats.start();
   try {
     const report = await runDetection(detector, counted, {
       all: values.all, source, onRecord, live: plan.live,
-      onProgress: (rows) => bar.update(bytes, rows),
+      onProgress: (rows) => { rowsScored = rows; bar.update(bytes, rows); },
       afterBatch: async () => { await out.drain(); await spool?.drain(); },
-      reload: () => { const d = reloaded; reloaded = null; if (d) log('model reloaded'); return d; },
-      onDetector: (d) => { alertCtx.model = d.model.id; alertCtx.threshold = d.model.scoring.threshold; },
+      reload: () => { const d = reloaded; reloaded = null; if (d) log.text('info', 'model reloaded'); return d; },
+      onDetector: (d) => {
+        alertCtx.model = d.model.id; alertCtx.threshold = d.model.scoring.threshold;
+        log.event('info', 'model selected', { model: d.model.id, threshold: d.model.scoring.threshold, schema: d.model.preprocessor.schema.name });
+      },
     });
+    stats.stop();
     bar.done();
     if (format === 'csv' && csvIdentity === null) out.write(csvHeader(false) + '\n');
     const { summary, metrics } = report;
@@ -167,14 +233,17 @@ async function main(): Promise<void> {
       out.write(renderSummary(report, source) + renderTopRecords(top.records, summary.anomalies, values.all ? summary.rows : summary.anomalies));
     }
     await out.commit();
-    if (format !== 'table' && format !== 'json' && !(alertsOnStdout && values.out === undefined)) process.stderr.write(renderSummary(report, source));
+    if (format !== 'table' && format !== 'json' && !(alertsOnStdout && values.out === undefined)) log.block(renderSummary(report, source));
+    log.event('info', 'summary', { source, summary, metrics });
     if (alerts) {
       await alerts.close();
       const st = alerts.stats();
       const dropped = totalDropped(st);
-      log(`alerts: ${st.written} written, ${st.delivered} delivered${dropped ? `, ${dropped} dropped (${Object.entries(st.dropped).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+      log.event(dropped ? 'warn' : 'info', 'alerts closed', alertFields(st),
+        `alerts: ${st.written} written, ${st.delivered} delivered${dropped ? `, ${dropped} dropped (${Object.entries(st.dropped).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
     }
   } catch (err) {
+    stats.stop();
     bar.done();
     await out.abort();
     await alerts?.close().catch(() => {});
@@ -187,7 +256,37 @@ async function main(): Promise<void> {
 
 const TOP_RECORDS = 20;
 
-const log = (message: string): void => { process.stderr.write(`${message}\n`); };
+/** stderr's voice: text until the options say otherwise (see cli-log.ts). */
+let log: CliLog = createCliLog({ format: 'text', level: 'info' });
+
+function modelIds(d: Detector | DetectorChoice): string[] {
+  return d instanceof DetectorChoice ? d.detectors.map((x) => x.model.id) : [d.model.id];
+}
+
+/** An --alerts spec for a log line: a webhook's user:password removed. */
+function withoutCredentials(spec: string): string {
+  return spec.replace(/\/\/[^/@\s]*@/, '//');
+}
+
+/** The text-mode statistics line (only with an explicit --stats-interval). */
+function statsLine(f: LogFields): string {
+  const n = (x: unknown) => Number(x).toLocaleString('en-US');
+  const lagText = f.lagBytes !== undefined ? `, ${n(f.lagBytes)} bytes behind` : '';
+  return `stats: ${n(f.rows)} rows, ${n(f.anomalies)} anomalies (+${n(f.rowsInInterval)} rows, +${n(f.anomaliesInInterval)} anomalies in ${f.intervalSeconds} s, ${n(f.rowsPerSecond)} rows/s${lagText})`;
+}
+
+/** Error details as log fields: class, errno code, and where in the input. */
+function errorFields(err: unknown): LogFields {
+  const e = err as Error & { code?: unknown; source?: unknown; line?: unknown; column?: unknown };
+  const f: LogFields = { errorName: e?.name };
+  for (const k of ['code', 'source', 'line', 'column'] as const) if (e?.[k] !== undefined) f[k] = e[k];
+  return f;
+}
+
+/** Where the report goes when it has nowhere to go (json logs, alerts on stdout, no --out). */
+function nullOutput(): Output {
+  return { write: () => {}, drain: () => Promise.resolve(), copyFrom: () => Promise.resolve(), commit: () => Promise.resolve(), abort: () => Promise.resolve() };
+}
 
 /** The report written to stderr when stdout carries the alert stream. */
 function stderrOutput(): Output {
@@ -228,8 +327,9 @@ class TopRecords {
 }
 
 main().catch(async (err) => {
-  if (err instanceof SchemaMismatchError && process.argv.includes('--model')) fail(`${err.message}${await fittingModels(err.inputSchema)}`);
-  if (err instanceof InputError || err instanceof ModelError || err instanceof OutputError) fail(err.message);
-  process.stderr.write(`internal error: ${(err as Error).stack ?? err}\n`);
+  if (err instanceof SchemaMismatchError && process.argv.includes('--model')) fail(`${err.message}${await fittingModels(err.inputSchema)}`, errorFields(err));
+  if (err instanceof InputError || err instanceof ModelError || err instanceof OutputError) fail(err.message, errorFields(err));
+  if (log.json) log.event('error', 'internal error', { error: err, exitCode: 1 });
+  else process.stderr.write(`internal error: ${(err as Error).stack ?? err}\n`);
   process.exit(1);
 });

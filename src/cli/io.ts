@@ -4,9 +4,17 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 
+type FailureReport = (message: string, fields: Record<string, unknown>) => void;
+let report: FailureReport = (message) => { process.stderr.write(`error: ${message}\n`); };
+
+/** With --log-format json, failures become one JSON log line instead of "error: …". */
+export function reportFailuresWith(r: FailureReport): void {
+  report = r;
+}
+
 /** Prints a one-line (or usage) message and exits with code 2: the input or the invocation was wrong. */
-export function fail(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
+export function fail(message: string, fields: Record<string, unknown> = {}): never {
+  report(message, { exitCode: 2, ...fields });
   process.exit(2);
 }
 

@@ -1,13 +1,25 @@
-// A progress bar on stderr, only when stderr is a terminal and the input is large.
+// A progress bar on stderr, only when stderr is a terminal, the input is large and
+// stderr is not carrying JSON log lines (--log-format json): a bar there would break them.
 
 export interface Progress {
   update(bytesRead: number, rows: number): void;
   done(): void;
 }
 
-export function progressBar(totalBytes: number | null, minBytes = 1 << 20): Progress {
-  const tty = process.stderr.isTTY;
-  if (!tty || (totalBytes !== null && totalBytes < minBytes)) return { update() {}, done() {} };
+export interface ProgressOptions {
+  minBytes?: number;
+  /** false: never draw (json logs). Default true. */
+  enabled?: boolean;
+  /** Default process.stderr; drawn only when its isTTY is true. */
+  stream?: { isTTY?: boolean; write(s: string): unknown };
+}
+
+const NONE: Progress = { update() {}, done() {} };
+
+export function progressBar(totalBytes: number | null, opts: ProgressOptions = {}): Progress {
+  const stream = opts.stream ?? process.stderr;
+  const minBytes = opts.minBytes ?? 1 << 20;
+  if (opts.enabled === false || !stream.isTTY || (totalBytes !== null && totalBytes < minBytes)) return NONE;
   let last = 0;
   const started = performance.now();
   const draw = (bytes: number, rows: number) => {
@@ -17,9 +29,9 @@ export function progressBar(totalBytes: number | null, minBytes = 1 << 20): Prog
       const frac = Math.min(1, bytes / totalBytes);
       const width = 30;
       const fill = Math.round(frac * width);
-      process.stderr.write(`\r  [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate} rows/s `);
+      stream.write(`\r  [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${(frac * 100).toFixed(0).padStart(3)}%  ${rows.toLocaleString('en-US')} rows  ${rate} rows/s `);
     } else {
-      process.stderr.write(`\r  ${rows.toLocaleString('en-US')} rows  ${rate} rows/s `);
+      stream.write(`\r  ${rows.toLocaleString('en-US')} rows  ${rate} rows/s `);
     }
   };
   return {
@@ -29,6 +41,6 @@ export function progressBar(totalBytes: number | null, minBytes = 1 << 20): Prog
       last = now;
       draw(bytes, rows);
     },
-    done() { process.stderr.write('\r\x1b[2K'); },
+    done() { stream.write('\r\x1b[2K'); },
   };
 }

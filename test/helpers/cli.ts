@@ -8,10 +8,12 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export interface CliResult { code: number; stdout: string; stderr: string }
 
 /** TypeScript sources run through tsx; a built .mjs bundle runs on plain node, as npm run detect does. */
-export function runCli(script: string, args: string[], input?: string | Buffer): Promise<CliResult> {
+export function runCli(script: string, args: string[], input?: string | Buffer, env: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const runner = script.endsWith('.mjs') ? ['--no-liftoff', '--max-semi-space-size=4'] : ['--import', 'tsx'];
-    const child = spawn(process.execPath, [...runner, script, ...args], { cwd: ROOT, env: { ...process.env, FORCE_COLOR: '0' } });
+    // The log settings of the shell running the tests do not leak into the CLI under test.
+    const { ANOMALYZE_LOG_FORMAT: _f, ANOMALYZE_LOG_LEVEL: _l, ...inherited } = process.env;
+    const child = spawn(process.execPath, [...runner, script, ...args], { cwd: ROOT, env: { ...inherited, FORCE_COLOR: '0', ...env } });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d) => out.push(d));
