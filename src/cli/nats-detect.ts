@@ -7,10 +7,11 @@ import { Detector, SchemaMismatchError } from '../detect/detector.ts';
 import { loadEngine } from '../engine/node.ts';
 import { ModelError } from '../model/format.ts';
 import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
-import { createLogger, parseLogLevel, type LogLevel } from '../observe/index.ts';
+import { LogOptionError, openLogger, resolveLogOptions, type LogOptions } from '../observe/log-options.ts';
+import type { Logger } from '../observe/logger.ts';
 import { ALERT_FORMATS, NatsSetupError, startNatsDetector, type AlertFormat } from '../nats/consumer.ts';
 import { defaultDedupeWindow, TopologyError } from '../nats/setup.ts';
-import { fail } from './io.ts';
+import { fail, reportFailuresWith } from './io.ts';
 
 const USAGE = `usage: tsx src/cli/nats-detect.ts --server nats://127.0.0.1:4222 --in 'anomalyze.flows.>' --out anomalyze.alerts
                  [--model <dir>] [--durable <name>] [--batch N] [--all] [options]
@@ -38,7 +39,9 @@ every result (else <stream>:<sequence>). Zeek conn.log lines are refused (see sr
   --dedupe-window   results stream duplicate window, ms (default max(120000, ack wait × max deliver + 60000))
   --alert-format    anomalyze (the result JSON, default) · ecs · eve
   --name            this detector's name in results and logs (default host:pid)
-  --log-level       debug · info (default) · warn · error; JSON lines on stderr
+  --log-format      json (one JSON object per line on stderr, default) · text (one line for people each);
+                    default $ANOMALYZE_LOG_FORMAT
+  --log-level       debug · info (default) · warn · error; default $ANOMALYZE_LOG_LEVEL
 
 SIGINT/SIGTERM: stop fetching, finish and acknowledge the batch in hand, drain, exit 0.
 Exit 2: wrong options, an unusable model, no server or no JetStream at start; exit 1: a failure later on.`;
@@ -80,7 +83,8 @@ async function main(): Promise<void> {
         'alert-format': { type: 'string', default: 'anomalyze' },
         all: { type: 'boolean', default: false },
         name: { type: 'string' },
-        'log-level': { type: 'string', default: 'info' },
+        'log-format': { type: 'string' },
+        'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -88,6 +92,17 @@ async function main(): Promise<void> {
     fail(`${(err as Error).message}\n${USAGE}`);
   }
   if (values.help) { console.log(USAGE); return; }
+  // The log format first, so that every later error is reported in it. json by default, as it always was here.
+  let logOpts: LogOptions;
+  try {
+    logOpts = resolveLogOptions({ format: values['log-format'], level: values['log-level'] }, process.env, { format: 'json' });
+  } catch (err) {
+    if (err instanceof LogOptionError) fail(err.message);
+    throw err;
+  }
+  const logger = openLogger(logOpts, { fields: { component: 'nats-detect' } });
+  mainLogger = logger;
+  if (logOpts.format === 'json') reportFailuresWith((message, fields) => logger.error('error', { error: message, ...fields }));
 
   const servers = values.server.split(',').map((s) => s.trim()).filter(Boolean);
   if (servers.length === 0) fail('--server needs at least one URL such as nats://127.0.0.1:4222');
@@ -111,10 +126,7 @@ async function main(): Promise<void> {
   const dedupeWindowMs = values['dedupe-window'] === undefined ? defaultDedupeWindow(ackWaitMs, maxDeliver) : int('dedupe-window', values['dedupe-window'], 1000, 86_400_000);
   const alertFormat = values['alert-format'] as AlertFormat;
   if (!ALERT_FORMATS.includes(alertFormat)) fail(`--alert-format must be one of ${ALERT_FORMATS.join(', ')}; got "${values['alert-format']}"`);
-  let level: LogLevel;
-  try { level = parseLogLevel(values['log-level']); } catch (err) { fail((err as Error).message); }
   const crash = process.env.ANOMALYZE_NATS_CRASH_AFTER_BATCH; // test hook, see NatsDetectorOptions
-  const logger = createLogger({ level, fields: { component: 'nats-detect' } });
 
   let detector: Detector;
   const modelDir = values.model ?? DEFAULT_MODEL_DIR;
@@ -158,7 +170,11 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
+/** Set once the log options are known, for failures that escape main(). */
+let mainLogger: Logger | null = null;
+
 main().catch((err) => {
-  process.stderr.write(`error: ${(err as Error)?.stack ?? err}\n`);
+  if (mainLogger) mainLogger.error('internal error', { error: err, exitCode: 1 });
+  else process.stderr.write(`error: ${(err as Error)?.stack ?? err}\n`);
   process.exit(1);
 });

@@ -55,6 +55,17 @@ describe('batchRecords', () => {
 
 describe('nats-detect CLI refusals (exit 2)', () => {
   const CLI = 'src/cli/nats-detect.ts';
+  /** The logs are JSON by default: a refusal is one error line whose "error" is the message (an unknown flag stays text). */
+  const message = (stderr: string): string => stderr.trim().split('\n').map((l) => {
+    try {
+      const e = JSON.parse(l) as { level: string; exitCode: number; error: string };
+      expect(e).toMatchObject({ level: 'error', exitCode: 2 });
+      return e.error;
+    } catch (err) {
+      if (l.startsWith('{')) throw err;
+      return l;
+    }
+  }).join('\n');
   it.each([
     [['--out', 'anomalyze.>'], /--out: "anomalyze\.>" has a wildcard/],
     [['--in', 'a..b'], /--in: "a\.\.b" is not a NATS subject/],
@@ -64,10 +75,10 @@ describe('nats-detect CLI refusals (exit 2)', () => {
     [['--alert-format', 'xml'], /--alert-format must be one of anomalyze, ecs, eve/],
     [['--server', 'http://x'], /--server: "http:\/\/x" is not a NATS URL/],
     [['--bogus'], /Unknown option '--bogus'[\s\S]*usage:/],
-  ])('%j', async (args, message) => {
+  ])('%j', async (args, expected) => {
     const r = await runCli(CLI, args);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(message);
+    expect(message(r.stderr)).toMatch(expected);
   });
 
   it('names the server it cannot reach', async () => {
@@ -76,7 +87,20 @@ describe('nats-detect CLI refusals (exit 2)', () => {
     });
     const r = await runCli(CLI, ['--server', `nats://127.0.0.1:${port}`]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`error: cannot connect to nats://127.0.0.1:${port}`);
-    expect(r.stderr).toContain('Is nats-server running there (with -js)?');
+    expect(message(r.stderr)).toContain(`cannot connect to nats://127.0.0.1:${port}`);
+    expect(message(r.stderr)).toContain('Is nats-server running there (with -js)?');
+    // For people: --log-format text (or ANOMALYZE_LOG_FORMAT=text) gives the plain line.
+    const text = await runCli(CLI, ['--server', `nats://127.0.0.1:${port}`, '--log-format', 'text']);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toBe(`error: cannot connect to nats://127.0.0.1:${port}: CONNECTION_REFUSED. Is nats-server running there (with -js)?\n`);
+  });
+
+  it('refuses a bad --log-format or ANOMALYZE_LOG_LEVEL, naming it', async () => {
+    const r = await runCli(CLI, ['--log-format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('error: --log-format must be text or json; got "xml"\n');
+    const env = await runCli(CLI, [], undefined, { ANOMALYZE_LOG_LEVEL: 'loud' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toBe('error: ANOMALYZE_LOG_LEVEL must be one of debug, info, warn, error; got "loud" (from the environment: unset it or fix it)\n');
   });
 });
