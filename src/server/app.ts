@@ -15,6 +15,8 @@ import { DetectorMetrics } from '../observe/detector-metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE } from '../observe/registry.ts';
 import { DetectorChoice } from '../detect/choice.ts';
 import { fallbackPage } from './page.ts';
+import { accessLog } from './access-log.ts';
+import type { Logger } from '../observe/logger.ts';
 import { HttpProblem, problemResponse, ProblemTypes, statusTitle, toProblem, type Problem } from './problem.ts';
 import {
   CsvBodySchema, DetectJsonSchema, DetectQuerySchema, HealthSchema, ModelInfoSchema, MultipartBodySchema, PcapBodySchema, ZeekLogBodySchema,
@@ -52,6 +54,8 @@ export interface AppDeps {
   staticAssets?: MiddlewareHandler;
   /** Where server-side failures are reported (default console.error). */
   log?: (message: string, err?: unknown) => void;
+  /** When given, one "request" line per request (see access-log.ts). */
+  accessLog?: Logger;
 }
 
 const API_ALLOW: Record<string, string> = {
@@ -174,6 +178,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     },
   });
 
+  if (deps.accessLog) app.use(accessLog(deps.accessLog));
   app.use(secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],

@@ -1,12 +1,15 @@
 // Deno entry: `npm run start:deno` (which builds first), or
 // `npx deno run --allow-net --allow-read --allow-env src/server/deno.ts`. PORT, HOST, ANOMALYZE_MODEL and the
-// ANOMALYZE_* options in config.ts work as with `npm start`.
+// ANOMALYZE_* options in config.ts work as with `npm start`, ANOMALYZE_LOG_FORMAT=json too (JSON lines
+// on stderr: start-up, one access-log line per request, server errors, shutdown).
 
 import type { MiddlewareHandler } from 'hono';
 import { serveStatic as baseServeStatic } from 'hono/serve-static';
 import { createApp } from './app.ts';
 import { optionsFromEnv } from './config.ts';
 import { loadDetector } from './load.ts';
+import { createLogger } from '../observe/logger.ts';
+import { resolveLogOptions } from '../observe/log-options.ts';
 
 // The few Deno APIs used here (the project type-checks against Node's types).
 interface DenoFile { readable: ReadableStream<Uint8Array> }
@@ -28,6 +31,9 @@ declare const Deno: {
 
 const ROOT = new URL('../../', import.meta.url);
 const env = Deno.env.toObject();
+const logOpts = resolveLogOptions({}, env);
+// console.error is stderr on Deno; the logger's default (process.stderr) is Node's.
+const logger = logOpts.format === 'json' ? createLogger({ level: logOpts.level, stream: { write: (line) => console.error(line.trimEnd()) } }) : null;
 
 function dirUrl(path: string | undefined, fallback: URL): URL {
   if (!path) return fallback;
@@ -82,6 +88,7 @@ const app = createApp({
   version: pkg.version,
   options: optionsFromEnv(env),
   staticAssets: staticFiles(new URL('dist/web/', ROOT)),
+  ...(logger ? { accessLog: logger, log: (message: string, err?: unknown) => logger.error(message, err === undefined ? {} : { error: err }) } : {}),
 });
 
 const port = env.PORT ? Number(env.PORT) : 3000;
@@ -91,11 +98,16 @@ const server = Deno.serve({
   port,
   hostname,
   signal: stop.signal,
-  onListen: (addr) => console.log(`Anomalyze listening on http://${addr.hostname.includes(':') ? `[${addr.hostname}]` : addr.hostname}:${addr.port}`),
+  onListen: (addr) => {
+    const url = `http://${addr.hostname.includes(':') ? `[${addr.hostname}]` : addr.hostname}:${addr.port}`;
+    if (logger) logger.info('listening', { url, host: addr.hostname, port: addr.port, models: [detector.model.id], version: pkg.version, runtime: 'deno' });
+    else console.log(`Anomalyze listening on ${url}`);
+  },
 }, app.fetch);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   Deno.addSignalListener(signal, () => {
-    console.log(`${signal}: shutting down`);
+    if (logger) logger.info('shutting down', { signal });
+    else console.log(`${signal}: shutting down`);
     stop.abort();
   });
 }

@@ -17,6 +17,7 @@ import { loadDetector } from './load.ts';
 import { modelDirs } from '../model/catalog.ts';
 import type { Detector } from '../detect/detector.ts';
 import { readModelDir } from './node-files.ts';
+import type { Logger } from '../observe/logger.ts';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const DEFAULT_WEB_ROOT = resolve(PROJECT_ROOT, 'dist/web');
@@ -34,11 +35,17 @@ export interface StartOptions {
   options?: AppOptions;
   /** Error log; default console.error. */
   log?: (message: string, err?: unknown) => void;
+  /** Access log: one line per request (see access-log.ts); none by default. */
+  accessLog?: Logger;
 }
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:3000 */
   url: string;
+  /** The port listened on (the one picked when 0 was asked for). */
+  port: number;
+  /** Ids of the loaded models, the one /api/model describes first. */
+  models: string[];
   close(): Promise<void>;
 }
 
@@ -78,6 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     options: appOptions,
     // Checked per request, so a demo built while the server runs is picked up.
     staticAssets: async (c, next) => (existsSync(resolve(webRoot, 'index.html')) ? serveStatic({ root: webRoot })(c, next) : next()),
+    accessLog: options.accessLog,
     log: options.log,
   });
 
@@ -94,6 +102,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   let closing: Promise<void> | undefined;
   return {
     url: `http://${shownHost}:${actual}`,
+    port: actual,
+    models: [detector, ...others].map((d) => d.model.id),
     close() {
       closing ??= new Promise<void>((done, fail) => {
         server.close((err) => (err ? fail(err) : done()));
