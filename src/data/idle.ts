@@ -23,6 +23,12 @@ export async function* withIdleTicks<T extends Uint8Array | string>(input: Async
       if (r.value.length > 0) yield r.value;
     }
   } finally {
-    if (!done) await it.return?.(undefined);
+    if (!done) {
+      // A read still in flight (the input is quiet) cannot be interrupted: an async
+      // generator queues return() behind it, so waiting here would wait for more input.
+      const closing = it.return?.(undefined);
+      if (pending) closing?.catch(() => {});
+      else await closing;
+    }
   }
 }

@@ -50,6 +50,25 @@ describe('live inputs', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(lines.filter((l) => !l.includes('unknown_transport')).length);
   }, 10_000);
 
+  it('a consumer may stop during a pause: it does not wait for the quiet input\'s next chunk', async () => {
+    let returned = false;
+    const quiet = async function* () {
+      try {
+        yield new TextEncoder().encode('a');
+        await new Promise(() => {}); // never more input (an open request body, a socket)
+      } finally {
+        returned = true;
+      }
+    };
+    const seen: number[] = [];
+    for await (const chunk of withIdleTicks(quiet(), 20)) {
+      seen.push(chunk.length);
+      if (chunk.length === 0) break; // the first tick: stop, as the stream's idle limit does
+    }
+    expect(seen).toEqual([1, 0]);
+    expect(returned).toBe(false); // the read in flight still holds the input; it is told to stop after it
+  }, 10_000);
+
   it('idle ticks do not change what a file reads as', async () => {
     const csv = generateTraffic({ rows: 2500, seed: 8 });
     const plain: number[] = [];

@@ -76,6 +76,17 @@ describe('POST /api/stream', () => {
     expect((await res.json()).detail).toMatch(/reads 41 features \(kdd\)/);
   });
 
+  it('ends after the idle limit while the body is still open: the records so far, then the summary', async () => {
+    const quick = createApp({ detector: new Detector(await loadModelDir(engine)), version: 'test', log: () => {}, options: { streamIdleMs: 300 } });
+    const f = feed();
+    f.send(generateTraffic({ rows: 20, seed: 4 }));
+    const res = await quick.request('/api/stream?all=1&latency=50', { method: 'POST', body: f.body, headers: { 'content-type': 'text/csv' }, duplex: 'half' } as RequestInit);
+    const got: string[] = [];
+    for await (const l of lines(res)) got.push(l); // the feed is never ended: only the idle limit ends this
+    expect(got).toHaveLength(21);
+    expect(JSON.parse(got[20]).summary.rows).toBe(20);
+  }, 10_000);
+
   it('415 for a content type it cannot stream', async () => {
     const res = await app.request('/api/stream', { method: 'POST', body: 'x', headers: { 'content-type': 'image/png' } });
     expect(res.status).toBe(415);
