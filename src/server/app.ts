@@ -7,10 +7,12 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { timingSafeEqual } from 'hono/utils/buffer';
+import type { UpgradeWebSocket } from 'hono/ws';
 import type { Detector } from '../detect/detector.ts';
 import { DEFAULT_BODY_LIMIT, DEFAULT_STREAM_IDLE_MS, DEFAULT_TIMEOUT_MS } from './config.ts';
 import { detect, NDJSON } from './detect.ts';
 import { stream } from './stream.ts';
+import { streamSocket, WS_BUFFER } from './stream-ws.ts';
 import { DetectorMetrics } from '../observe/detector-metrics.ts';
 import { PROMETHEUS_CONTENT_TYPE } from '../observe/registry.ts';
 import { DetectorChoice } from '../detect/choice.ts';
@@ -20,7 +22,7 @@ import type { Logger } from '../observe/logger.ts';
 import { HttpProblem, problemResponse, ProblemTypes, statusTitle, toProblem, type Problem } from './problem.ts';
 import {
   CsvBodySchema, DetectJsonSchema, DetectQuerySchema, HealthSchema, ModelInfoSchema, MultipartBodySchema, PcapBodySchema, ZeekLogBodySchema,
-  ProblemSchema, ReportSchema, StreamQuerySchema,
+  ProblemSchema, ReportSchema, StreamQuerySchema, StreamSocketQuerySchema,
 } from './schemas.ts';
 
 export interface AppOptions {
@@ -32,7 +34,7 @@ export interface AppOptions {
   bodyLimit?: number;
   /** Deadline for one detection request, upload included, in ms; default 120 s, 0 for none. */
   timeoutMs?: number;
-  /** POST /api/stream ends after this many ms without input; default 60 s. */
+  /** POST /api/stream and GET /api/stream/ws end after this many ms without input; default 60 s. */
   streamIdleMs?: number;
 }
 
@@ -56,6 +58,11 @@ export interface AppDeps {
   log?: (message: string, err?: unknown) => void;
   /** When given, one "request" line per request (see access-log.ts). */
   accessLog?: Logger;
+  /**
+   * The runtime's WebSocket upgrade (@hono/node-server, hono/deno, hono/cloudflare-workers),
+   * which GET /api/stream/ws needs; without it that endpoint answers 501.
+   */
+  upgradeWebSocket?: UpgradeWebSocket<any, any>; // each runtime has its own socket and option types
 }
 
 const API_ALLOW: Record<string, string> = {
@@ -64,6 +71,7 @@ const API_ALLOW: Record<string, string> = {
   '/api/openapi.json': 'GET, HEAD',
   '/api/detect': 'POST',
   '/api/stream': 'POST',
+  '/api/stream/ws': 'GET',
   '/metrics': 'GET, HEAD',
 };
 
@@ -156,6 +164,26 @@ export const streamRoute = createRoute({
   },
 });
 
+export const streamSocketRoute = createRoute({
+  method: 'get',
+  path: '/api/stream/ws',
+  summary: 'Score a live feed over a WebSocket',
+  description:
+    `POST /api/stream over a WebSocket (OpenAPI cannot describe the messages; this is the contract). Send the feed as text or binary messages — the same ndjson, CSV or Zeek lines, split anywhere: the messages are read as one byte stream. Each anomaly comes back as one text message (a DetectionRecord, or an ECS/EVE alert with \`alerts\`), at most \`latency\` ms after its line arrived; \`all\` sends every record. An empty message ends the input: the rest is scored and sent, then a {"summary", "metrics"} message, then close 1000. The server also ends the stream after its idle limit without input (ANOMALYZE_STREAM_IDLE_MS, default 60 s), the same way. Errors end it with a {"problem": …} message (the problem+json of POST /api/stream) and close 1007 (malformed or unfitting records), 1008 (input sent too far ahead of the alerts read) or 1011 (server error). Backpressure: the server stops reading input while more than ${WS_BUFFER} bytes of alerts wait on the socket. With ANOMALYZE_API_KEY set, send "Authorization: Bearer <key>", or, from a browser (which cannot set headers on a WebSocket), the query parameter access_token=<key>. Messages are at most 1 MiB on Node and Workers.`,
+  security: [{ bearerAuth: [] }, { accessToken: [] }, {}],
+  request: { query: StreamSocketQuerySchema },
+  responses: {
+    101: { description: 'Switching Protocols: the WebSocket is open.' },
+    ...problemResponses({
+      400: 'An invalid query parameter.',
+      401: 'An API key is required and was missing or wrong.',
+      403: 'The page\'s Origin is not allowed to call the API (ANOMALYZE_CORS_ORIGINS).',
+      426: 'A plain GET: this endpoint needs a WebSocket upgrade.',
+      501: 'This server was started without WebSocket support.',
+    }),
+  },
+});
+
 export function createApp(deps: AppDeps): OpenAPIHono {
   const { detector, version } = deps;
   const opts = deps.options ?? {};
@@ -207,6 +235,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   if (opts.apiKey) {
     app.post('/api/detect', bearer(opts.apiKey));
     app.post('/api/stream', bearer(opts.apiKey));
+    app.get('/api/stream/ws', bearer(opts.apiKey, 'access_token'));
   }
 
   // `engine`: the build of the core this runtime chose at load time (relaxed-SIMD FMA or plain SIMD).
@@ -226,6 +255,22 @@ export function createApp(deps: AppDeps): OpenAPIHono {
   app.openapi({ ...streamRoute, request: { query: StreamQuerySchema }, hide: true }, (c) =>
     stream(c, c.req.valid('query'), { detector: scorer, bodyLimit, timeoutMs, log, metrics, idleMs: opts.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS }));
 
+  // WebSocket twin of /api/stream: the query is checked and auth done before the upgrade.
+  app.openAPIRegistry.registerPath(streamSocketRoute);
+  app.openapi({ ...streamSocketRoute, request: { query: StreamSocketQuerySchema }, hide: true }, (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      throw new HttpProblem(426, 'GET /api/stream/ws is a WebSocket endpoint: connect with a WebSocket client (ws://…/api/stream/ws). To stream over plain HTTP, POST the feed to /api/stream.', {
+        headers: { upgrade: 'websocket', connection: 'Upgrade' },
+      });
+    }
+    if (!deps.upgradeWebSocket) {
+      throw new HttpProblem(501, 'This server was started without WebSocket support (its runtime entry hands in no upgradeWebSocket). POST the feed to /api/stream instead.');
+    }
+    allowedOrigin(c.req.header('origin'), new URL(c.req.url).host, opts.corsOrigins ?? []);
+    const { access_token: _key, ...query } = c.req.valid('query');
+    return deps.upgradeWebSocket(c, streamSocket(query, { detector: scorer, bodyLimit, timeoutMs, log, metrics, idleMs: opts.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS }));
+  });
+
   // Prometheus text exposition: rows scored, alerts by severity, batch latency, model id.
   app.get('/metrics', (c) => c.body(metrics.render(), 200, { 'content-type': PROMETHEUS_CONTENT_TYPE }));
 
@@ -233,6 +278,12 @@ export function createApp(deps: AppDeps): OpenAPIHono {
     type: 'http',
     scheme: 'bearer',
     description: 'Only when the server has ANOMALYZE_API_KEY set.',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'accessToken', {
+    type: 'apiKey',
+    in: 'query',
+    name: 'access_token',
+    description: 'GET /api/stream/ws only, for browsers (RFC 6750 §2.3): the API key as a query parameter. It appears in URLs, so prefer the Authorization header where the client can set it.',
   });
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -253,7 +304,7 @@ export function createApp(deps: AppDeps): OpenAPIHono {
       throw new HttpProblem(405, `${method} is not supported on ${path}; use ${allow.replace(', HEAD', '')}.`, { headers: { allow } });
     }
     if (path === '/api' || path.startsWith('/api/')) {
-      throw new HttpProblem(404, `There is no API endpoint at ${path}. The endpoints are GET /api/health, GET /api/model, POST /api/detect, POST /api/stream and GET /api/openapi.json.`);
+      throw new HttpProblem(404, `There is no API endpoint at ${path}. The endpoints are GET /api/health, GET /api/model, POST /api/detect, POST /api/stream, GET /api/stream/ws (WebSocket) and GET /api/openapi.json.`);
     }
     if (method !== 'GET' && method !== 'HEAD') {
       throw new HttpProblem(405, `${method} is not supported on ${path}: it serves static files. POST uploads to /api/detect.`, { headers: { allow: 'GET, HEAD' } });
@@ -281,22 +332,46 @@ function problem(c: Context, p: Problem, headers?: Record<string, string>): Resp
   return problemResponse({ ...p, instance: c.req.path }, headers);
 }
 
-/** Bearer API key check (constant-time), answering 401 problems with WWW-Authenticate. */
-function bearer(apiKey: string): MiddlewareHandler {
+/**
+ * Bearer API key check (constant-time), answering 401 problems with WWW-Authenticate.
+ * With `queryParam`, the key may come as that query parameter instead (WebSockets from a
+ * browser, which cannot set headers).
+ */
+function bearer(apiKey: string, queryParam?: string): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization');
     const m = header ? /^Bearer[ ]+([^\s]+)\s*$/i.exec(header) : null;
-    if (!m) {
-      throw new HttpProblem(401, 'This server requires an API key for /api/detect: send it as "Authorization: Bearer <key>".', {
+    const fromQuery = !m && queryParam ? c.req.query(queryParam) : undefined;
+    const key = m?.[1] ?? fromQuery;
+    const where = m ? 'the Authorization header' : `the ${queryParam} query parameter`;
+    if (!key) {
+      const or = queryParam ? `, or from a browser as the query parameter ${queryParam}=<key>` : '';
+      throw new HttpProblem(401, `This server requires an API key for ${c.req.path}: send it as "Authorization: Bearer <key>"${or}.`, {
         headers: { 'www-authenticate': 'Bearer realm="anomalyze"' },
       });
     }
-    if (!(await timingSafeEqual(m[1], apiKey))) {
-      throw new HttpProblem(401, 'The API key in the Authorization header is not the one this server expects. Check ANOMALYZE_API_KEY where the server runs.', {
+    if (!(await timingSafeEqual(key, apiKey))) {
+      throw new HttpProblem(401, `The API key in ${where} is not the one this server expects. Check ANOMALYZE_API_KEY where the server runs.`, {
         headers: { 'www-authenticate': 'Bearer realm="anomalyze", error="invalid_token"' },
       });
     }
     await next();
   };
+}
+
+/**
+ * Browsers do not apply CORS to WebSockets, so the upgrade checks the page's Origin itself:
+ * same host, or one of ANOMALYZE_CORS_ORIGINS. Clients other than browsers send no Origin.
+ */
+function allowedOrigin(origin: string | undefined, host: string, allowed: string[]): void {
+  if (!origin || allowed.includes('*') || allowed.includes(origin)) return;
+  let from: string;
+  try {
+    from = new URL(origin).host;
+  } catch {
+    from = '';
+  }
+  if (from === host) return;
+  throw new HttpProblem(403, `A page from ${origin} may not open this WebSocket. Add the origin to ANOMALYZE_CORS_ORIGINS (comma-separated) where the server runs.`);
 }
 

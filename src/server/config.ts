@@ -9,11 +9,11 @@ export const DEFAULT_STREAM_IDLE_MS = 60_000;
 export type Env = Record<string, string | undefined>;
 
 /**
- * ANOMALYZE_API_KEY          require "Authorization: Bearer <key>" on POST /api/detect
+ * ANOMALYZE_API_KEY          require "Authorization: Bearer <key>" on /api/detect, /api/stream and /api/stream/ws
  * ANOMALYZE_CORS_ORIGINS     comma-separated origins allowed to call the API ("*" for any); default none
  * ANOMALYZE_BODY_LIMIT       maximum request body in bytes (default 104857600 = 100 MiB)
  * ANOMALYZE_TIMEOUT_MS       per detection request, upload included (default 120000; 0 = none)
- * ANOMALYZE_STREAM_IDLE_MS   POST /api/stream ends after this long without input (default 60000)
+ * ANOMALYZE_STREAM_IDLE_MS   POST /api/stream and GET /api/stream/ws end after this long without input (default 60000)
  */
 export function optionsFromEnv(env: Env): AppOptions {
   return {

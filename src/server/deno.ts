@@ -5,6 +5,7 @@
 
 import type { MiddlewareHandler } from 'hono';
 import { serveStatic as baseServeStatic } from 'hono/serve-static';
+import { upgradeWebSocket } from 'hono/deno';
 import { createApp } from './app.ts';
 import { optionsFromEnv } from './config.ts';
 import { loadDetector } from './load.ts';
@@ -89,6 +90,7 @@ const app = createApp({
   options: optionsFromEnv(env),
   staticAssets: staticFiles(new URL('dist/web/', ROOT)),
   ...(logger ? { accessLog: logger, log: (message: string, err?: unknown) => logger.error(message, err === undefined ? {} : { error: err }) } : {}),
+  upgradeWebSocket, // GET /api/stream/ws, through Deno.upgradeWebSocket
 });
 
 const port = env.PORT ? Number(env.PORT) : 3000;

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
+import { serve, upgradeWebSocket } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { WASM_PATH, WASM_RELAXED_PATH } from '../engine/node.ts';
 import { DEFAULT_MODEL_DIR } from '../model/node.ts';
@@ -87,10 +88,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     staticAssets: async (c, next) => (existsSync(resolve(webRoot, 'index.html')) ? serveStatic({ root: webRoot })(c, next) : next()),
     accessLog: options.accessLog,
     log: options.log,
+    upgradeWebSocket,
   });
 
+  // GET /api/stream/ws: @hono/node-server upgrades through ws. Messages up to 1 MiB (as on
+  // Workers): a message is read whole before it is scored, so this bounds it per connection.
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
   const server = await new Promise<Server>((resolveServer, reject) => {
-    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolveServer(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, port, hostname: host, websocket: { server: wss } }, () => resolveServer(s as Server)) as Server;
     s.once('error', reject);
   });
   // Slow clients cannot hold a request open forever: a little beyond the app's own
@@ -108,8 +113,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       closing ??= new Promise<void>((done, fail) => {
         server.close((err) => (err ? fail(err) : done()));
         server.closeIdleConnections();
+        // Open WebSockets are no HTTP connections any more: told the server is going away.
+        for (const ws of wss.clients) ws.close(1001, 'server shutting down');
         // In-flight requests get a moment to finish, then their connections are cut.
-        setTimeout(() => server.closeAllConnections(), 2000).unref();
+        setTimeout(() => {
+          server.closeAllConnections();
+          for (const ws of wss.clients) ws.terminate();
+        }, 2000).unref();
       });
       return closing;
     },

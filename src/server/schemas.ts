@@ -131,6 +131,11 @@ export const StreamQuerySchema = z.object({
 
 export type StreamQuery = z.infer<typeof StreamQuerySchema>;
 
+export const StreamSocketQuerySchema = StreamQuerySchema.extend({
+  access_token: z.string().optional()
+    .openapi({ description: 'The API key, for browsers, which cannot send an Authorization header on a WebSocket (only when the server has ANOMALYZE_API_KEY set).' }),
+});
+
 export function isTrue(v: string | undefined): boolean {
   return v !== undefined && TRUE_VALUES.includes(v);
 }

@@ -9,6 +9,7 @@
 
 import type { MiddlewareHandler } from 'hono';
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import { upgradeWebSocket } from 'hono/cloudflare-workers';
 import simd from '../../build/anomalyze.wasm';
 // Both builds are bundled (modules must be imported statically); chooseCore takes the
 // relaxed-SIMD one when WebAssembly.validate accepts relaxed SIMD in this isolate.
@@ -42,6 +43,7 @@ async function build(env: Env): Promise<OpenAPIHono> {
     version: pkg.version,
     options: optionsFromEnv(env as Settings),
     staticAssets: env.ASSETS ? assets(env.ASSETS) : undefined,
+    upgradeWebSocket, // GET /api/stream/ws, through a WebSocketPair
   });
 }
 

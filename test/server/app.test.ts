@@ -117,7 +117,7 @@ describe('GET /api/openapi.json', () => {
     const doc = (await res.json()) as any;
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.info.version).toBe(VERSION);
-    expect(Object.keys(doc.paths).sort()).toEqual(['/api/detect', '/api/health', '/api/model', '/api/stream']);
+    expect(Object.keys(doc.paths).sort()).toEqual(['/api/detect', '/api/health', '/api/model', '/api/stream', '/api/stream/ws']);
     const detect = doc.paths['/api/detect'].post;
     expect(Object.keys(detect.requestBody.content).sort()).toEqual(['application/json', 'application/vnd.tcpdump.pcap', 'multipart/form-data', 'text/csv', 'text/x-zeek-conn-log']);
     expect(detect.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['all', 'format', 'roc']);

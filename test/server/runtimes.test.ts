@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { Detector } from '../../src/detect/detector.ts';
 import type { DetectionReport } from '../../src/detect/report.ts';
 import { Engine, hasRelaxedSimd, type CoreVariant } from '../../src/engine/index.ts';
@@ -147,6 +148,24 @@ describe('Node: the relaxed-SIMD build against the plain SIMD build', () => {
   });
 });
 
+/**
+ * GET /api/stream/ws, wired by each entry: the CSV in messages split mid-line must come back as
+ * the anomalies the same server's /api/detect reports, then the summary and close 1000.
+ */
+async function expectSocketStream(base: string): Promise<void> {
+  const detected = (await (await fetch(`${base}/api/detect`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: CSV })).json()) as DetectionReport;
+  const ws = new WebSocket(`${base.replace(/^http/, 'ws')}/api/stream/ws?latency=50`);
+  const messages: { row?: number; severity?: string; summary?: { rows: number } }[] = [];
+  ws.on('message', (d) => messages.push(JSON.parse(String(d))));
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  await new Promise((r, j) => { ws.once('open', r); ws.once('error', j); });
+  for (let i = 0; i < CSV.length; i += 1000) ws.send(CSV.slice(i, i + 1000));
+  ws.send('');
+  expect(await closed).toBe(1000);
+  expect(messages.slice(0, -1).map((m) => [m.row, m.severity])).toEqual(detected.records.map((r) => [r.row, r.severity]));
+  expect(messages.at(-1)?.summary?.rows).toBe(250);
+}
+
 describe('Deno', () => {
   let child: Child | undefined;
   let url = '';
@@ -162,6 +181,10 @@ describe('Deno', () => {
 
   afterAll(async () => {
     await child?.kill();
+  });
+
+  it('streams over a WebSocket (hono/deno upgradeWebSocket)', async () => {
+    await expectSocketStream(url);
   });
 
   it('chooses the relaxed-SIMD build (Deno 2 validates it) and answers exactly as Node does with that build', async () => {
@@ -206,6 +229,10 @@ describe('Cloudflare Workers (workerd via wrangler dev)', () => {
     const answers = await ask(viaUrl(url));
     expect(engineOf(answers)).toBe('relaxed-simd');
     expectSame(answers);
+  });
+
+  it('streams over a WebSocket (hono/cloudflare-workers upgradeWebSocket)', async () => {
+    await expectSocketStream(url);
   });
 
   it('serves / (the demo, or the upload page) with the security headers', async () => {
