@@ -22,6 +22,7 @@ import { Detector } from '../src/detect/detector.ts';
 import { runDetection } from '../src/detect/run.ts';
 import { loadEngine } from '../src/engine/node.ts';
 import { loadModelDir } from '../src/model/node.ts';
+import { machine, machineLine, type Machine } from './machine.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -29,6 +30,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const BARS = { uploadSeconds: 0.3, uploadSecondsStretch: 0.24, requestsPerSecond: 5000 };
 
 export interface HttpBenchResult {
+  machine: Machine;
   node: string;
   upload: {
     file: string; bytes: number; rows: number; runs: number;
@@ -115,6 +117,8 @@ interface AutocannonResult {
 }
 
 export async function benchHttp(opts: Options, log: (s: string) => void): Promise<HttpBenchResult> {
+  const recorded = machine(); // before the load we create
+  log(machineLine(recorded));
   const file = opts.file ?? dataFile('KDDTest+.txt');
   if (!file) throw new Error('KDDTest+.txt not found: set ANOMALYZE_DATA_DIR or pass --file <csv>');
   const csv = readFileSync(resolve(file));
@@ -156,6 +160,7 @@ export async function benchHttp(opts: Options, log: (s: string) => void): Promis
     });
     const r3 = (x: number) => Math.round(x * 1000) / 1000;
     const result: HttpBenchResult = {
+      machine: recorded,
       node: process.version,
       upload: {
         file: basename(file), bytes: csv.length, rows, runs: opts.runs,
@@ -205,6 +210,7 @@ export function parseHttpArgs(args: string[]): Options & { json: boolean } {
 
 export function printHttp(r: HttpBenchResult): void {
   const ok = (b: boolean) => (b ? 'yes' : 'NO');
+  console.log(machineLine(r.machine));
   console.log(`HTTP API on Node ${r.node}, loopback`);
   console.table({
     [`POST ${r.upload.file} (${(r.upload.bytes / 1e6).toFixed(1)} MB, ${r.upload.rows} rows)`]: {

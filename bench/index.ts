@@ -6,6 +6,9 @@
 //   load    [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000] [--file <csv>] [--synthetic] [--json]
 //   soak    [--seconds 300] [--rate 50000] [--json]   detect --follow on a growing file: no line lost, flat memory
 //   pcap    [--packets N] [--gigabytes G] [--json]   capture decoding + flow assembly (in memory; or a G GB file streamed from disk)
+// Every suite prints a table headed by the machine it ran on, or with --json one JSON
+// document whose `machine` field records it (bench/machine.ts): CPU model, cores, memory,
+// Node and V8, platform, load average. Figures from different machines are not comparable.
 
 import { parseArgs } from 'node:util';
 import { benchHttp, parseHttpArgs, printHttp } from './http.ts';
@@ -14,6 +17,7 @@ import { benchDetect, benchTrain } from './pipeline.ts';
 import { benchPcap, printPcap } from './pcap.ts';
 import { benchSoak, printSoak } from './soak.ts';
 import { benchLoad, parseLoadArgs, printLoad } from './load.ts';
+import { machineLine } from './machine.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
 const log = (s: string) => process.stderr.write(s + '\n');
@@ -32,6 +36,7 @@ async function main(): Promise<void> {
     const out = await benchKMeans(opts, log);
     if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
     else {
+      console.log(machineLine(out.machine));
       console.log(`Lloyd iterations, n=${out.n} d=${out.d} k=${out.k} (best of ${opts.repeat} for wasm)`);
       console.table(out.results.map((r) => ({ impl: r.impl, 'ms/iter': r.msPerIter, GFLOP_s: r.gflops, iterations: r.iterations })));
       const simd = out.results[0].msPerIter;
@@ -90,8 +95,9 @@ async function main(): Promise<void> {
 }
 
 function printProcess(out: ReturnType<typeof benchDetect> | ReturnType<typeof benchTrain>): void {
+  console.log(machineLine(out.machine));
   console.log(out.command);
-  console.log(`  wall: best ${out.bestSeconds.toFixed(2)} s, median ${out.medianSeconds.toFixed(2)} s over ${out.runs} runs; peak memory ${out.maxRssMiB ?? 'n/a'} MiB`);
+  console.table({ [out.command.split(' -- ')[0]]: { runs: out.runs, 'best s': out.bestSeconds, 'median s': out.medianSeconds, 'peak MiB': out.maxRssMiB ?? 'n/a' } });
   if ('reference' in out) {
     const ref = out.reference.pythonDetect;
     console.log(`  Python tool's detection script (quoted, not run here): ${ref.seconds} s, ${ref.maxRssMiB} MiB`);

@@ -6,7 +6,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { kmeans as mlKmeans } from 'ml-kmeans';
@@ -16,6 +16,7 @@ import { loadEngine, WASM_PATH, WASM_RELAXED_PATH, WASM_SCALAR_PATH } from '../s
 import { referenceLloyd } from '../src/engine/reference-lloyd.ts';
 import { hasRelaxedSimd } from '../src/engine/select.ts';
 import { paddedCols, withWorkspace } from '../src/engine/workspace.ts';
+import { cpuFlags, machine as machineOf, machineLine } from './machine.ts';
 import { randomMatrix } from './random.ts';
 
 export interface KMeansBenchOptions { n: number; d: number; k: number; iters: number; repeat: number; sklearn?: boolean }
@@ -38,8 +39,8 @@ export async function benchKMeans(o: KMeansBenchOptions, log: (s: string) => voi
   };
   const results: ImplResult[] = [];
   const skipped: { impl: string; reason: string }[] = [];
-  const machine = machineInfo();
-  log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node} (V8 ${machine.v8})`);
+  const machine = machineOf();
+  log(machineLine(machine));
 
   const wasmRuns: [string, 'lloyd' | 'hamerly', () => Promise<Engine>][] = [
     ['wasm-simd', 'lloyd', () => loadEngine(WASM_PATH)],
@@ -82,7 +83,7 @@ export async function benchKMeans(o: KMeansBenchOptions, log: (s: string) => voi
   if (o.sklearn === false) skipped.push({ impl: 'sklearn', reason: 'turned off' });
   else {
     log(`scikit-learn (lloyd, elkan; one thread): ${o.iters} iterations × ${o.repeat}…`);
-    const s = runSklearn(X, init, o, machine.flags);
+    const s = runSklearn(X, init, o, cpuFlags());
     if ('reason' in s) {
       skipped.push({ impl: 'sklearn', reason: s.reason });
       log(`scikit-learn skipped: ${s.reason}`);
@@ -109,7 +110,7 @@ export async function benchKMeans(o: KMeansBenchOptions, log: (s: string) => voi
     }
   }
   return {
-    n: o.n, d: o.d, k: o.k, iters: o.iters, repeat: o.repeat, machine: { cpu: machine.cpu, cores: machine.cores, node: machine.node, v8: machine.v8 },
+    n: o.n, d: o.d, k: o.k, iters: o.iters, repeat: o.repeat, machine,
     results, skipped, wasmSimdTimesFaster: timesFaster,
     sklearn: sklearn && { version: sklearn.sklearn, numpy: sklearn.numpy, openblas: sklearn.openblas, threadpool: sklearn.threadpool },
   };
@@ -209,21 +210,6 @@ export function npy(data: Float32Array, rows: number, cols: number): Buffer {
   pre[7] = 0;
   pre.writeUInt16LE(header.length, 8);
   return Buffer.concat([pre, Buffer.from(header, 'latin1'), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]);
-}
-
-function machineInfo(): { cpu: string; cores: number; node: string; v8: string; flags: Set<string> } {
-  let cpu = cpus()[0]?.model ?? 'unknown';
-  let flags = new Set<string>();
-  try {
-    const info = readFileSync('/proc/cpuinfo', 'utf8');
-    cpu = /^model name\s*:\s*(.+)$/m.exec(info)?.[1] ?? cpu;
-    const family = /^cpu family\s*:\s*(\d+)$/m.exec(info)?.[1];
-    const model = /^model\s*:\s*(\d+)$/m.exec(info)?.[1];
-    const mhz = /^cpu MHz\s*:\s*([\d.]+)$/m.exec(info)?.[1];
-    if (family && model) cpu += ` (family ${family}, model ${model}${mhz ? `, ${Math.round(+mhz)} MHz` : ''})`;
-    flags = new Set((/^flags\s*:\s*(.+)$/m.exec(info)?.[1] ?? '').split(/\s+/));
-  } catch { /* not Linux */ }
-  return { cpu, cores: availableParallelism(), node: process.versions.node, v8: process.versions.v8, flags };
 }
 
 function median(xs: number[]): number {

@@ -18,7 +18,7 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg } from 'node:os';
+import { loadavg } from 'node:os';
 import { connect, createServer } from 'node:net';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { dataDir, dataFile } from '../src/cli/data-dir.ts';
 import { generateTraffic } from '../src/data/synthetic.ts';
 import { DEFAULT_BODY_LIMIT } from '../src/server/config.ts';
+import { machine as machineOf, machineLine, type Machine } from './machine.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -81,7 +82,7 @@ export interface SlowClientRun {
 
 export interface LoadResult {
   /** loadAverage1m: the 1-minute load average before and after the run (other work on the same cores skews every figure). */
-  machine: { cpu: string; cores: number; node: string; loadAverage1m: { before: number; after: number } };
+  machine: Omit<Machine, 'loadAverage1m'> & { loadAverage1m: { before: number; after: number } };
   options: Required<Omit<LoadOptions, 'file' | 'synthetic'>>;
   server: { entry: string; pid: number; timeoutMs: number; bodyLimit: number; requestTimeoutMs: number; aliveAfter: boolean; internalErrorsLogged: number };
   elapsedSeconds: number;
@@ -136,11 +137,8 @@ export interface LoadResult {
 // ------------------------------------------------------------------ helpers
 
 function machineInfo(): LoadResult['machine'] {
-  let cpu = cpus()[0]?.model ?? 'unknown';
-  try {
-    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
-  } catch { /* not Linux */ }
-  return { cpu, cores: availableParallelism(), node: process.version, loadAverage1m: { before: r3(loadavg()[0]), after: NaN } };
+  const m = machineOf();
+  return { ...m, loadAverage1m: { before: m.loadAverage1m, after: NaN } };
 }
 
 function freePort(): Promise<number> {
@@ -421,7 +419,7 @@ export async function benchLoad(opts: LoadOptions, log: (s: string) => void): Pr
     throw new Error(`invalid options: duration ${o.duration}, connections ${o.connections}, uploads ${o.uploads}, timeout ${o.timeoutMs} ms`);
   }
   const machine = machineInfo();
-  log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}, load average ${machine.loadAverage1m.before}`);
+  log(machineLine({ ...machine, loadAverage1m: machine.loadAverage1m.before }));
 
   // The upload: KDDTest+ (or --file), else generated traffic of about the same size.
   let source: LoadResult['uploads']['source'];
@@ -702,7 +700,8 @@ export function parseLoadArgs(args: string[]): LoadOptions & { json: boolean } {
 
 export function printLoad(r: LoadResult): void {
   const mib = (k: number) => `${(k / 1024).toFixed(1)} MiB`;
-  console.log(`Load beside a sensor: ${r.machine.cpu}, ${r.machine.cores} cores, Node ${r.machine.node} (load average ${r.machine.loadAverage1m.before} before, ${r.machine.loadAverage1m.after} after); server ${r.server.entry}, pid ${r.server.pid}, ANOMALYZE_TIMEOUT_MS=${r.server.timeoutMs}`);
+  console.log(`${machineLine({ ...r.machine, loadAverage1m: r.machine.loadAverage1m.before })} before, ${r.machine.loadAverage1m.after} after`);
+  console.log(`Load beside a sensor: server ${r.server.entry}, pid ${r.server.pid}, ANOMALYZE_TIMEOUT_MS=${r.server.timeoutMs}`);
   console.log(`${r.elapsedSeconds.toFixed(1)} s of load; upload: ${r.uploads.source.file ?? 'generated traffic'} (${(r.uploads.source.bytes / 1e6).toFixed(1)} MB, ${r.uploads.source.rows} rows)${r.uploads.source.note ? ` — ${r.uploads.source.note}` : ''}`);
   const cls = (c: LoadResult['requests']['total']) => ({ all: c.all, '2xx': c['2xx'], '4xx': c['4xx'], '5xx': c['5xx'], other: c['1xx'] + c['3xx'] });
   const q = r.requests;

@@ -13,12 +13,14 @@ import { createReadStream, createWriteStream, readFileSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readCaptureConnections, type CaptureInput, type CaptureStats } from '../src/capture/index.ts';
+import { machine, machineLine, type Machine } from './machine.ts';
 
 export const TARGET_PACKETS_PER_SECOND = 1_000_000;
 
 export interface PcapRun { seconds: number; packetsPerSecond: number; megabytesPerSecond: number }
 
 export interface PcapBenchResult {
+  machine: Machine;
   node: string;
   memory?: { source: string; packets: number; bytes: number; connections: number; runs: PcapRun[]; best: PcapRun; targetMet: boolean };
   file?: { bytes: number; packets: number; connections: number; writeSeconds: number; run: PcapRun; peakRssMiB: number };
@@ -183,7 +185,8 @@ function run(stats: CaptureStats, seconds: number): PcapRun {
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
 
 export async function benchPcap(opts: { packets?: number; file?: string; gigabytes?: number; runs?: number }, log: (s: string) => void): Promise<PcapBenchResult> {
-  const result: PcapBenchResult = { node: process.version };
+  const result: PcapBenchResult = { machine: machine(), node: process.version };
+  log(machineLine(result.machine));
   if (!opts.gigabytes || opts.file) {
     const packets = opts.packets ?? 400_000;
     log(opts.file ? `reading ${opts.file}` : `building a synthetic capture of ${packets} packets in memory`);
@@ -245,10 +248,12 @@ export async function benchPcap(opts: { packets?: number; file?: string; gigabyt
 }
 
 export function printPcap(r: PcapBenchResult): void {
+  console.log(machineLine(r.machine));
   console.log(`capture reader (decode + flow assembly), node ${r.node}`);
   if (r.memory) {
     const m = r.memory;
     console.log(`  in memory (${m.source}): ${m.packets.toLocaleString('en')} packets, ${(m.bytes / 1e6).toFixed(0)} MB, ${m.connections.toLocaleString('en')} connections`);
+    console.table(m.runs.map((x, i) => ({ run: i + 1, seconds: x.seconds, 'packets/s': x.packetsPerSecond, 'MB/s': x.megabytesPerSecond, best: x === m.best ? '*' : '' })));
     console.log(`    best of ${m.runs.length}: ${m.best.packetsPerSecond.toLocaleString('en')} packets/s, ${m.best.megabytesPerSecond} MB/s (${m.best.seconds} s)`);
     console.log(`    target ≥ ${TARGET_PACKETS_PER_SECOND.toLocaleString('en')} packets/s: ${m.targetMet ? 'met' : 'missed'}`);
   }

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataFile } from '../src/cli/data-dir.ts';
+import { machine } from './machine.ts';
 import { summarise, timeProcess } from './process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -23,19 +24,21 @@ function need(name: string): string {
 /** `npm run detect -- KDDTest+.txt --format json` as a whole process. */
 export function benchDetect(runs: number, log: (s: string) => void) {
   const test = need('KDDTest+.txt');
+  const recorded = machine();
   log(`npm run detect on KDDTest+ × ${runs}…`);
   const r = summarise(timeProcess('npm', ['run', '-s', 'detect', '--', test, '--format', 'json'], { cwd: ROOT, runs }));
-  return { command: 'npm run detect -- KDDTest+.txt --format json', ...r, reference: { pythonDetect: PYTHON_DETECT } };
+  return { machine: recorded, command: 'npm run detect -- KDDTest+.txt --format json', ...r, reference: { pythonDetect: PYTHON_DETECT } };
 }
 
 /** `npm run train` on KDDTrain+ (the whole default ensemble) as a whole process. */
 export function benchTrain(runs: number, log: (s: string) => void) {
   const train = need('KDDTrain+.txt');
   const out = mkdtempSync(join(tmpdir(), 'anomalyze-bench-'));
+  const recorded = machine();
   try {
     log(`npm run train on KDDTrain+ × ${runs}…`);
     const r = summarise(timeProcess('npm', ['run', '-s', 'train', '--', '--data', train, '--out', join(out, 'model')], { cwd: ROOT, runs }));
-    return { command: 'npm run train -- --data KDDTrain+.txt', ...r, targetSeconds: TRAIN_TARGET_SECONDS };
+    return { machine: recorded, command: 'npm run train -- --data KDDTrain+.txt', ...r, targetSeconds: TRAIN_TARGET_SECONDS };
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

@@ -6,15 +6,16 @@
 
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTraffic } from '../src/data/synthetic.ts';
+import { machine, machineLine, type Machine } from './machine.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface SoakResult {
-  machine: { cpu: string; cores: number; node: string };
+  machine: Machine;
   seconds: number;
   rate: number;
   written: number;
@@ -35,6 +36,8 @@ const rssOf = (pid: number): number | null => {
 };
 
 export async function benchSoak(opts: { seconds: number; rate: number }, log: (s: string) => void): Promise<SoakResult> {
+  const recorded = machine(); // before the detector and the writer load the cores
+  log(machineLine(recorded));
   const dir = mkdtempSync(join(tmpdir(), 'anomalyze-soak-'));
   const file = join(dir, 'conn.csv');
   writeFileSync(file, '');
@@ -88,7 +91,7 @@ export async function benchSoak(opts: { seconds: number; rate: number }, log: (s
   const max = Math.max(...rss), min = Math.min(...rss);
   const growth = at10 !== null && after.length ? Math.max(...after) / at10 - 1 : null;
   return {
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version },
+    machine: recorded,
     seconds: opts.seconds, rate: opts.rate, written, scored: recordsScored, lost: written - recordsScored, summaryRows,
     rssMiB: { at10s: at10 && round(at10), min: round(min), max: round(max), last: round(rss.at(-1) ?? 0), growthFrom10s: growth === null ? null : round(growth * 100) / 100 },
     verdicts: { noLineLost: recordsScored === written && summaryRows === written, memoryFlat: growth !== null && growth <= 0.1 },
@@ -98,8 +101,16 @@ export async function benchSoak(opts: { seconds: number; rate: number }, log: (s
 const round = (x: number): number => Math.round(x * 10) / 10;
 
 export function printSoak(r: SoakResult): void {
-  console.log(`detect --follow soak: ${r.seconds} s at ${r.rate.toLocaleString('en-US')} lines/s (${r.machine.cpu}, ${r.machine.cores} cores, node ${r.machine.node})`);
-  console.log(`  lines written ${r.written.toLocaleString('en-US')}, scored ${r.scored.toLocaleString('en-US')} (summary: ${r.summaryRows?.toLocaleString('en-US') ?? 'n/a'}), lost ${r.lost}`);
-  console.log(`  RSS MiB: at 10 s ${r.rssMiB.at10s ?? 'n/a'}, min ${r.rssMiB.min}, max ${r.rssMiB.max}, last ${r.rssMiB.last}; growth after 10 s ${r.rssMiB.growthFrom10s === null ? 'n/a' : `${(r.rssMiB.growthFrom10s * 100).toFixed(0)} %`}`);
-  console.log(`  no line lost: ${r.verdicts.noLineLost ? 'pass' : 'FAIL'}; memory flat (≤ 10 % growth after 10 s): ${r.verdicts.memoryFlat ? 'pass' : 'FAIL'}`);
+  console.log(machineLine(r.machine));
+  console.log(`detect --follow soak: ${r.seconds} s at ${r.rate.toLocaleString('en-US')} lines/s`);
+  console.table({
+    lines: { written: r.written, scored: r.scored, 'summary rows': r.summaryRows ?? 'n/a', lost: r.lost, verdict: r.verdicts.noLineLost ? 'pass' : 'FAIL' },
+  });
+  console.table({
+    'RSS MiB': {
+      'at 10 s': r.rssMiB.at10s ?? 'n/a', min: r.rssMiB.min, max: r.rssMiB.max, last: r.rssMiB.last,
+      'growth after 10 s': r.rssMiB.growthFrom10s === null ? 'n/a' : `${(r.rssMiB.growthFrom10s * 100).toFixed(0)} %`,
+      'flat (≤ 10 %)': r.rssMiB.growthFrom10s === null ? 'not measured (under 10 s)' : r.verdicts.memoryFlat ? 'pass' : 'FAIL',
+    },
+  });
 }
