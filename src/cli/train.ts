@@ -11,7 +11,7 @@ import { saveModelDir, DEFAULT_MODEL_DIR } from '../model/node.ts';
 import { sha256Hex } from '../model/sha256.ts';
 import { workerFoldRunner } from '../train/node-workers.ts';
 import { TrainingError, trainModel } from '../train/train.ts';
-import { DEFAULT_PLAN, planMembers } from '../model/members.ts';
+import { DEFAULT_PLAN, defaultPlan, planMembers, TRAFFIC_PLAN } from '../model/members.ts';
 import { missingFeatures, schemaLayout, subSchema, type InputSchema } from '../data/input-schema.ts';
 import { projectBatch, type RecordBatch } from '../data/batch.ts';
 import { KDD_CONN_SCHEMA } from '../flows/kdd-headers.ts';
@@ -37,9 +37,9 @@ const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [-
   --folds      cross-validation folds used to choose the threshold (default 5)
   --n-init     k-means++ restarts per member (default 3)
   --weighting  threshold objective: F1 with every attack category weighted equally ("category", default) or plain F1 ("none")
-  --members    ensemble members (default 12)
-  --feature-fraction  share of the 41 input features each member sees (default 0.4)
-  --ks         cluster counts the members cycle through (default 8,10,12)`;
+  --members    ensemble members (default ${DEFAULT_PLAN.members}; ${TRAFFIC_PLAN.members} for captures and Zeek logs)
+  --feature-fraction  share of the input features each member sees (default ${DEFAULT_PLAN.featureFraction}; ${TRAFFIC_PLAN.featureFraction} for captures and Zeek logs)
+  --ks         cluster counts the members cycle through (default ${DEFAULT_PLAN.ks.join(',')})`;
 
 async function main(): Promise<void> {
   let values;
@@ -49,9 +49,10 @@ async function main(): Promise<void> {
         data: { type: 'string' }, out: { type: 'string' }, seed: { type: 'string', default: '0' },
         folds: { type: 'string', default: '5' }, 'n-init': { type: 'string', default: '3' },
         weighting: { type: 'string', default: 'category' }, help: { type: 'boolean', short: 'h' },
-        members: { type: 'string', default: String(DEFAULT_PLAN.members) },
-        'feature-fraction': { type: 'string', default: String(DEFAULT_PLAN.featureFraction) },
-        ks: { type: 'string', default: DEFAULT_PLAN.ks.join(',') },
+        // Defaults depend on the input (defaultPlan), known once it is read.
+        members: { type: 'string' },
+        'feature-fraction': { type: 'string' },
+        ks: { type: 'string' },
         'false-alarm-rate': { type: 'string' },
         drop: { type: 'string' },
       },
@@ -69,12 +70,12 @@ async function main(): Promise<void> {
   if (nInit < 1) fail('--n-init must be at least 1');
   const weighting = values.weighting;
   if (weighting !== 'category' && weighting !== 'none') fail(`--weighting must be "category" or "none", got "${weighting}"`);
-  const count = integer(values.members, '--members');
-  const featureFraction = Number(values['feature-fraction']);
-  const ks = values.ks.split(',').map((k) => integer(k, '--ks'));
-  if (count < 2) fail('--members must be at least 2');
-  if (!(featureFraction > 0 && featureFraction <= 1)) fail('--feature-fraction must be in (0, 1]');
-  if (ks.some((k) => k < 1)) fail('--ks must list positive integers');
+  const count = values.members === undefined ? undefined : integer(values.members, '--members');
+  const featureFraction = values['feature-fraction'] === undefined ? undefined : Number(values['feature-fraction']);
+  const ks = values.ks?.split(',').map((k) => integer(k, '--ks'));
+  if (count !== undefined && count < 2) fail('--members must be at least 2');
+  if (featureFraction !== undefined && !(featureFraction > 0 && featureFraction <= 1)) fail('--feature-fraction must be in (0, 1]');
+  if (ks?.some((k) => k < 1)) fail('--ks must list positive integers');
   const falseAlarmRate = values['false-alarm-rate'] === undefined ? undefined : Number(values['false-alarm-rate']);
   if (falseAlarmRate !== undefined && !(falseAlarmRate > 0 && falseAlarmRate < 0.5)) fail(`--false-alarm-rate must be a number between 0 and 0.5 (0.01 = one alarm per 100 normal connections), got "${values['false-alarm-rate']}"`);
 
@@ -95,7 +96,10 @@ async function main(): Promise<void> {
   const { batch: read, format } = await readAll(counted, { source, onBatch: (n) => { rows += n; bar.update(bytes, rows); } }).finally(() => bar.done());
   const batch = dropFeatures(read, values.drop);
   log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.name}, ${batch.schema.features.length} features)`);
-  const members = planMembers(seed, { members: count, featureFraction, ks }, schemaLayout(batch.schema).names);
+  const plan = defaultPlan(batch.schema);
+  const members = planMembers(seed, {
+    members: count ?? plan.members, featureFraction: featureFraction ?? plan.featureFraction, ks: ks ?? plan.ks,
+  }, schemaLayout(batch.schema).names);
   const out = values.out ?? defaultOut(batch.schema);
   // Named after the kind of input, like its default directory (default, traffic, cicflowmeter…), never after --out,
   // so that a retrained model's files are identical wherever they are written.
@@ -126,6 +130,11 @@ async function main(): Promise<void> {
       console.log(`  on traffic like ${source} (${r.connectionsPerHour.toLocaleString('en-US')} connections/hour): about ${r.alertsPerHour.toLocaleString('en-US')} alerts per hour, ${r.alertsPerDay.toLocaleString('en-US')} per day`);
     } else {
       console.log(`  about ${(fa.estimate * 1000).toFixed(1)} alerts per 1,000 connections (the data has no timestamps for a per-hour figure)`);
+    }
+    if (t.warmup && model.scoring.warmupThreshold !== undefined) {
+      const w = t.warmup;
+      console.log(`Warm-up threshold: ${model.scoring.warmupThreshold.toFixed(4)} for the first ${w.rows.toLocaleString('en-US')} connections of an input, whose traffic windows are still filling`);
+      console.log(`  estimated false-alarm rate on them ${pct(w.falseAlarm.estimate).trim()}, 95 % interval ${pct(w.falseAlarm.low).trim()} – ${pct(w.falseAlarm.high).trim()}`);
     }
   } else {
     console.log(`Threshold: ${model.scoring.threshold.toFixed(4)} (maximises ${weighting === 'category' ? 'category-weighted ' : ''}F1 = ${m!.objectiveF1.toFixed(4)} on ${folds}-fold cross-validated training scores)`);

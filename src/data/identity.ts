@@ -1,6 +1,7 @@
 // Who talked to whom: the connection identity a flow source carries alongside
-// its features, so that an alert can be found again in the capture. Columnar,
-// one entry per batch row; absent (null) for KDD files, which have none.
+// its features, so that an alert can be found again in the capture, and whether
+// the row's traffic windows were still filling. Columnar, one entry per batch
+// row; absent (null) for KDD files, which have none.
 
 export interface IdentityColumns {
   /** Start of the connection, seconds since the Unix epoch (NaN when the source has no time). */
@@ -15,16 +16,23 @@ export interface IdentityColumns {
   /** Responder (destination) address and port. */
   dst: string[];
   dstPort: number[];
+  /**
+   * 1 when the row's window features (count, dst_host_count, …) were computed
+   * before the windows had filled: the first connections of a capture or log,
+   * which saw less history than the rest (see flows/window.ts). 0 otherwise, and
+   * for sources whose features need no history (flow CSVs).
+   */
+  warmup: number[];
 }
 
 export function emptyIdentity(): IdentityColumns {
-  return { start: [], duration: [], protocol: [], src: [], srcPort: [], dst: [], dstPort: [] };
+  return { start: [], duration: [], protocol: [], src: [], srcPort: [], dst: [], dstPort: [], warmup: [] };
 }
 
 /** Append one row's identity. */
 export function pushIdentity(
   id: IdentityColumns, start: number, duration: number, protocol: string,
-  src: string, srcPort: number, dst: string, dstPort: number,
+  src: string, srcPort: number, dst: string, dstPort: number, warmup = 0,
 ): void {
   id.start.push(start);
   id.duration.push(duration);
@@ -33,6 +41,7 @@ export function pushIdentity(
   id.srcPort.push(srcPort);
   id.dst.push(dst);
   id.dstPort.push(dstPort);
+  id.warmup.push(warmup);
 }
 
 /**
@@ -48,6 +57,8 @@ export interface RecordIdentity {
   srcPort?: number;
   dst?: string;
   dstPort?: number;
+  /** Present (true) when the row's traffic windows were still filling; judged by the warm-up threshold. */
+  warmup?: boolean;
 }
 
 export function recordIdentity(id: IdentityColumns, i: number): RecordIdentity {
@@ -60,5 +71,6 @@ export function recordIdentity(id: IdentityColumns, i: number): RecordIdentity {
   if (id.srcPort[i] >= 0) out.srcPort = id.srcPort[i];
   if (id.dst[i]) out.dst = id.dst[i];
   if (id.dstPort[i] >= 0) out.dstPort = id.dstPort[i];
+  if (id.warmup[i] === 1) out.warmup = true;
   return out;
 }

@@ -6,7 +6,7 @@ import { missingFeatures, schemaLayout, type InputSchema } from '../data/input-s
 import { matrix } from '../engine/index.ts';
 import { featureIndexOf, topFeatures, type FeatureContribution } from '../model/explain.ts';
 import type { AnomalyModel } from '../model/model.ts';
-import { confidence, severityCode } from '../model/scoring.ts';
+import { confidence, severityCode, warmupScoring } from '../model/scoring.ts';
 
 export interface ScoredBatch {
   batch: RecordBatch;
@@ -45,11 +45,15 @@ export class Detector {
     const t = preprocessor.transform(batch);
     const dim = preprocessor.dim;
     const anomaly = new Uint8Array(n);
+    // Rows whose windows were still filling are judged by the warm-up threshold.
+    const warm = scoring.warmupThreshold !== undefined ? batch.identity?.warmup ?? null : null;
+    const warmScoring = warmupScoring(scoring);
+    const paramsOf = (i: number) => (warm !== null && warm[i] === 1 ? warmScoring : scoring);
     // The anomalies' explanations are computed in the module with the scores.
     const scored = n > 0
       ? ensemble.score(matrix(t.matrix, dim), (scores) => {
         const rows: number[] = [];
-        for (let i = 0; i < n; i++) if (scores[i] > scoring.threshold) { anomaly[i] = 1; rows.push(i); }
+        for (let i = 0; i < n; i++) if (scores[i] > paramsOf(i).threshold) { anomaly[i] = 1; rows.push(i); }
         return Int32Array.from(rows);
       })
       : { scores: new Float32Array(0), explained: new Int32Array(0), shares: new Float64Array(0) };
@@ -57,8 +61,9 @@ export class Detector {
     const conf = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const s = scored.scores[i];
-      severity[i] = severityCode(s, scoring);
-      conf[i] = confidence(s, scoring);
+      const p = paramsOf(i);
+      severity[i] = severityCode(s, p);
+      conf[i] = confidence(s, p);
     }
     const position = new Int32Array(n).fill(-1);
     scored.explained.forEach((row, p) => { position[row] = p; });

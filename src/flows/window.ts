@@ -41,6 +41,13 @@
 // * Rates are exact ratios (NSL-KDD rounds to two decimals); duration is kept in
 //   fractional seconds (KDD gives whole seconds).
 //
+// * Warm-up: until the host window holds `hostWindow` connections (and for the
+//   first two seconds), the window features count less history than they will
+//   later: dst_host_count is 11 where it is 255 from then on. Such rows are
+//   flagged (identity.warmup = 1) so that training and detection can judge them
+//   apart; every capture and log starts with them, and with a short capture
+//   they are a large share of the rows (255 of ~500 in a 20 s test capture).
+//
 // Order: features are computed in start order (see reorder.ts for the tie-break
 // and for connections that arrive too late to be put in order: those are
 // computed on arrival against the current windows, as if they started at the
@@ -318,6 +325,8 @@ export class ConnectionFeatures {
   private readonly ring: EntryRing;
   private readonly ringCounts = new WindowCounts();
   private latestStart = -Infinity;
+  /** Start of the first connection (µs), for the warm-up flag; -1 before it. */
+  private firstStart = -1;
 
   private readonly row = new Float64Array(FULL_NUMERIC.length);
   private readonly out: OutputQueue;
@@ -457,7 +466,11 @@ export class ConnectionFeatures {
     r[F.dst_host_rerror_rate] = hc.hostRerror[host] / hCount;
     r[F.dst_host_srv_rerror_rate] = hc.serviceRerror[service] / hSrv;
 
-    this.out.push(r, this.keep, c);
+    // Warm-up: the host window is not yet full, or the input began under two
+    // seconds ago: the counts above saw less history than they will from now on.
+    if (this.firstStart < 0) this.firstStart = t;
+    const warmup = hw.length < this.hostWindow || t - this.firstStart < this.trafficWindowUs ? 1 : 0;
+    this.out.push(r, this.keep, c, warmup);
   }
 }
 
@@ -477,7 +490,7 @@ class OutputQueue {
     return this.rows - this.head;
   }
 
-  push(full: Float64Array, keep: Int32Array, c: Connection): void {
+  push(full: Float64Array, keep: Int32Array, c: Connection, warmup: number): void {
     const w = this.width;
     if ((this.rows + 1) * w > this.numeric.length) {
       const grown = new Float64Array(Math.max(1024 * w, this.numeric.length * 2));
@@ -490,7 +503,7 @@ class OutputQueue {
     this.categorical[0].push(c.protocol);
     this.categorical[1].push(c.service);
     this.categorical[2].push(c.flag);
-    pushIdentity(this.identity, c.start, c.duration, c.protocol, c.origAddr, c.origPort, c.respAddr, c.respPort);
+    pushIdentity(this.identity, c.start, c.duration, c.protocol, c.origAddr, c.origPort, c.respAddr, c.respPort, warmup);
     this.rows++;
   }
 
@@ -512,6 +525,7 @@ class OutputQueue {
         srcPort: id.srcPort.slice(a, b),
         dst: id.dst.slice(a, b),
         dstPort: id.dstPort.slice(a, b),
+        warmup: id.warmup.slice(a, b),
       },
     };
     this.head = b;

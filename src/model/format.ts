@@ -191,6 +191,9 @@ function validateManifest(m: Manifest, where: string, names: readonly string[]):
     fail('scoring.severityCuts must be three increasing multiples of the threshold above 1');
   }
   if (!(s.calibrationSlope > 0) || !Number.isFinite(s.calibrationSlope)) fail('scoring.calibrationSlope must be a positive number');
+  if (s.warmupThreshold !== undefined && !(s.warmupThreshold > 0 && Number.isFinite(s.warmupThreshold))) {
+    fail('scoring.warmupThreshold must be a positive number when present');
+  }
   const t = m.training;
   if (t !== null) {
     if (typeof t !== 'object' || typeof t.source !== 'string' || !Number.isInteger(t.rows) || typeof t.metrics !== 'object') {

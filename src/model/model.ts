@@ -56,6 +56,12 @@ export interface TrainingInfo {
   /** Cross-validated metrics against the labels; null when training had no attack labels. */
   metrics: TrainingMetrics | null;
   falseAlarm?: FalseAlarmEstimate;
+  /**
+   * Label-free training on a capture or log: its first rows, whose traffic windows
+   * were still filling, and the false-alarm rate of their own threshold
+   * (scoring.warmupThreshold) on them, held out.
+   */
+  warmup?: { rows: number; falseAlarm: FalseAlarmEstimate };
   /** Present when the training rows carry timestamps; null when they do not. */
   alertRate?: AlertRate | null;
 }
@@ -90,6 +96,7 @@ export class AnomalyModel {
       threshold: this.scoring.threshold,
       severityCuts: this.scoring.severityCuts,
       calibrationSlope: this.scoring.calibrationSlope,
+      ...(this.scoring.warmupThreshold !== undefined ? { warmupThreshold: this.scoring.warmupThreshold } : {}),
       training: this.training,
     };
   }

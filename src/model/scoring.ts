@@ -14,6 +14,18 @@ export interface ScoringParams {
    * a logistic fit of the training labels centred on the threshold (so it is 0.5 there).
    */
   calibrationSlope: number;
+  /**
+   * The threshold for rows whose traffic windows were still filling (the first
+   * connections of a capture, identity.warmup): they are a population of their
+   * own, with scores of their own, cut at the same false-alarm rate. Absent for
+   * models of sources without windows (then every row uses `threshold`).
+   */
+  warmupThreshold?: number;
+}
+
+/** The scoring parameters for a warm-up row (see ScoringParams.warmupThreshold). */
+export function warmupScoring(p: ScoringParams): ScoringParams {
+  return p.warmupThreshold === undefined ? p : { ...p, threshold: p.warmupThreshold };
 }
 
 export const DEFAULT_SEVERITY_CUTS: [number, number, number] = [2, 4, 8];

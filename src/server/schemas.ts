@@ -60,6 +60,10 @@ export const TrainingSchema = z
     falseAlarm: z.object({
       target: z.number(), estimate: z.number(), low: z.number(), high: z.number(), byFold: z.array(z.number()),
     }).optional().openapi({ description: 'Label-free thresholds: the false-alarm rate on held-out normal traffic, with a 95 % interval.' }),
+    warmup: z.object({
+      rows: z.int(),
+      falseAlarm: z.object({ target: z.number(), estimate: z.number(), low: z.number(), high: z.number(), byFold: z.array(z.number()) }),
+    }).optional().openapi({ description: "The capture's first rows, whose traffic windows were still filling, and the held-out false-alarm rate of their own threshold." }),
     alertRate: z.object({
       connectionsPerHour: z.number(), alertsPerHour: z.number(), alertsPerDay: z.number(), spanSeconds: z.number(),
     }).nullable().optional().openapi({ description: 'Alerts to expect per hour and day on traffic like the training capture.' }),
@@ -100,6 +104,7 @@ export const ModelInfoSchema = z
     threshold: z.number().openapi({ description: 'A record is anomalous iff its score exceeds this.' }),
     severityCuts: z.array(z.number()).length(3),
     calibrationSlope: z.number(),
+    warmupThreshold: z.number().optional().openapi({ description: 'The threshold for rows whose traffic windows were still filling (records with warmup: true); absent for models of sources without windows.' }),
     training: TrainingSchema.nullable(),
   })
   .openapi('Model');
@@ -226,6 +231,15 @@ export const DetectionRecordSchema = z
     label: z.string().optional(),
     category: z.string().optional(),
     topFeatures: z.array(FeatureContributionSchema).openapi({ description: 'Why a record was flagged (empty for normal records).' }),
+    // The connection identity, where the source has it (captures, Zeek logs, flow CSVs).
+    time: z.string().optional().openapi({ description: 'Start of the connection, ISO 8601 UTC.' }),
+    duration: z.number().optional(),
+    protocol: z.string().optional(),
+    src: z.string().optional(),
+    srcPort: z.int().optional(),
+    dst: z.string().optional(),
+    dstPort: z.int().optional(),
+    warmup: z.boolean().optional().openapi({ description: "True when the record's traffic windows were still filling (the first connections of a capture or log): it is judged by the model's warmupThreshold." }),
   })
   .openapi('DetectionRecord');
 

@@ -12,7 +12,7 @@ import { attackCategory } from '../metrics/categories.ts';
 import { confusionFrom, rates } from '../metrics/confusion.ts';
 import { prAuc, rocAuc } from '../metrics/curves.ts';
 import { fitEnsemble, fuseScores, type Ensemble } from '../model/ensemble.ts';
-import { columnsOf, planMembers, type MemberSpec } from '../model/members.ts';
+import { columnsOf, defaultPlan, planMembers, type MemberSpec } from '../model/members.ts';
 import { AnomalyModel, type ThresholdWeighting, type TrainingInfo, type TrainingMetrics } from '../model/model.ts';
 import { schemaLayout } from '../data/input-schema.ts';
 import { alertRate, falseAlarmThreshold, tailCalibrationSlope } from './false-alarm.ts';
@@ -24,7 +24,7 @@ export interface TrainOptions {
   name?: string;
   source?: string;
   seed?: number;
-  /** Member plan (default: planMembers(seed)). */
+  /** Member plan (default: planMembers(seed, defaultPlan(schema))). */
   members?: readonly MemberSpec[];
   nInit?: number;
   /** Cross-validation folds over the normal rows for the threshold. */
@@ -50,7 +50,7 @@ export class TrainingError extends Error {
 export async function trainModel(engine: Engine, batch: RecordBatch, opts: TrainOptions = {}): Promise<AnomalyModel> {
   const { name = 'default', source = 'training data', seed = 0, nInit = 3, folds = 5, thresholdWeighting = 'category' } = opts;
   const log = opts.onProgress ?? (() => {});
-  const members = [...(opts.members ?? planMembers(seed, {}, schemaLayout(batch.schema).names))];
+  const members = [...(opts.members ?? planMembers(seed, defaultPlan(batch.schema), schemaLayout(batch.schema).names))];
   // No labels: every row is taken as normal traffic (the user's own capture).
   const mask = batch.labels ? normalMaskFromLabels(batch.labels) : new Uint8Array(batch.count).fill(1);
   const normalRows = mask.reduce((a, b) => a + b, 0);
@@ -78,16 +78,31 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   const jobs: FoldJob[] = [];
   // Label-free folds are contiguous blocks in file (time) order: traffic is
   // correlated in time, and interleaved folds would score each row by a model that
-  // saw its neighbours, making the false-alarm estimate optimistic.
-  const foldOf = far === undefined
-    ? (i: number) => i % folds
-    : (i: number) => Math.min(folds - 1, Math.floor((i * folds) / normalIdx.length));
+  // saw its neighbours, making the false-alarm estimate optimistic. Rows whose
+  // traffic windows were still filling (the capture's first connections) are held
+  // out with the first fold only: the other folds fit on them, as the final model
+  // does, and their own threshold comes from the first fold's scores of them.
+  let warm = far !== undefined && batch.identity ? batch.identity.warmup : null;
+  const warmCount = warm ? normalIdx.filter((r) => warm![r] === 1).length : 0;
+  if (warm && normalRows - warmCount < minRows) {
+    log(`only ${normalRows - warmCount} normal rows after the ${warmCount} whose windows were still filling: one threshold for all`);
+    warm = null;
+  }
+  const isWarm = (r: number) => warm !== null && warm[r] === 1;
+  const steadyIdx = normalIdx.filter((r) => !isWarm(r));
+  const warmIdx = normalIdx.filter(isWarm);
+  const foldOfSteady = new Int32Array(batch.count).fill(-1);
+  const warmFold = new Int32Array(batch.count).fill(-1);
+  warmIdx.forEach((r, i) => { warmFold[r] = i % folds; });
+  if (far === undefined) normalIdx.forEach((r, i) => { foldOfSteady[r] = i % folds; });
+  else steadyIdx.forEach((r, i) => { foldOfSteady[r] = Math.min(folds - 1, Math.floor((i * folds) / steadyIdx.length)); });
   for (let f = 0; f < folds; f++) {
-    const held = normalIdx.filter((_, i) => foldOf(i) === f);
+    const held = steadyIdx.filter((r) => foldOfSteady[r] === f);
+    const heldWarm = warmIdx.filter((_, i) => i % folds === f);
     jobs.push({
       X, dim, members, columns, nInit: 1,
-      fitRows: Int32Array.from(normalIdx.filter((_, i) => foldOf(i) !== f)),
-      scoreRows: Int32Array.from([...held, ...attackIdx]),
+      fitRows: Int32Array.from(normalIdx.filter((r) => (isWarm(r) ? warmFold[r] !== f : foldOfSteady[r] !== f))),
+      scoreRows: Int32Array.from([...held, ...heldWarm, ...attackIdx]),
     });
   }
   log(`cross-validating the threshold on ${folds} folds`);
@@ -114,18 +129,23 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
 
   const truth = Uint8Array.from(mask, (v) => 1 - v);
   if (far !== undefined) {
-    const heldOut = jobs.map((j) => Int32Array.from(j.scoreRows.subarray(0, j.scoreRows.length - attackIdx.length)));
+    const heldOut = jobs.map((j) => Int32Array.from(j.scoreRows.subarray(0, j.scoreRows.length - attackIdx.length)).filter((r) => !isWarm(r)));
     const chosen = falseAlarmThreshold(cvScores, heldOut, far);
+    // The warm-up cut: same rate, never below the steady one (a row with less
+    // history is not more suspect for it).
+    const warmChosen = warmIdx.length > 0 ? falseAlarmThreshold(cvScores, jobs.map((_, f) => Int32Array.from(warmIdx.filter((r) => warmFold[r] === f))), far) : null;
     const scoring: ScoringParams = {
       threshold: chosen.threshold,
       severityCuts: DEFAULT_SEVERITY_CUTS,
-      calibrationSlope: tailCalibrationSlope(cvScores, normalIdx, chosen.threshold, far),
+      calibrationSlope: tailCalibrationSlope(cvScores, steadyIdx, chosen.threshold, far),
+      ...(warmChosen ? { warmupThreshold: Math.max(warmChosen.threshold, chosen.threshold) } : {}),
     };
     const training: TrainingInfo = {
       source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting,
       thresholdObjective: 'false-alarm-rate',
       metrics: attackRows > 0 && batch.labels ? trainingMetrics(cvScores, truth, batch.labels, chosen.threshold, NaN) : null,
       falseAlarm: chosen.estimate,
+      ...(warmChosen ? { warmup: { rows: warmIdx.length, falseAlarm: warmChosen.estimate } } : {}),
       alertRate: alertRate(batch, normalIdx, chosen.estimate.estimate),
     };
     return new AnomalyModel(name, name, preprocessor, ensemble, scoring, training);

@@ -351,3 +351,26 @@ describe('ordering', () => {
     expect(f.take().identity.srcPort).toEqual([2]);
   });
 });
+
+describe('warm-up flag', () => {
+  it('marks the rows computed before the host window filled or within the first two seconds', () => {
+    // 30 connections 0.06 s apart (the last at 1.74 s), then 30 more 1 s apart; host window of 20.
+    const conns = [];
+    for (let i = 0; i < 30; i++) conns.push(conn({ start: T0 + i * 0.06, origPort: 2000 + i }));
+    for (let i = 0; i < 30; i++) conns.push(conn({ start: T0 + 3 + i, origPort: 3000 + i }));
+    const rows = connectionFeatures(conns, { hostWindow: 20 });
+    const warm = rows.identity.warmup;
+    expect(warm).toHaveLength(60);
+    // Rows 0–18 see fewer than 20 connections; rows 19–29 started < 2 s after the first.
+    expect(warm.slice(0, 30).every((w) => w === 1)).toBe(true);
+    expect(warm.slice(30).every((w) => w === 0)).toBe(true);
+    expect(value(rows, S, 18, 'dst_host_count')).toBe(19);
+  });
+
+  it('ends with the host window when the first two seconds are already over', () => {
+    const conns = Array.from({ length: 25 }, (_, i) => conn({ start: T0 + i * 5, origPort: 4000 + i }));
+    const warm = connectionFeatures(conns, { hostWindow: 10 }).identity.warmup;
+    expect(warm.indexOf(0)).toBe(9); // the 10th connection fills the window
+    expect(warm.slice(9).every((w) => w === 0)).toBe(true);
+  });
+});

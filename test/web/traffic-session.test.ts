@@ -96,7 +96,7 @@ describe('web session on captures and Zeek logs', () => {
   it('exports CSV with the identity columns and the input’s feature names', async () => {
     const csv = (await result.exportCsv().text()).trimEnd().split('\n');
     expect(csv[0]).toBe(`${csvHeader(true)},${featureNames(KDD_HEADER_SCHEMA).join(',')}`);
-    expect(csv[0].startsWith('row,time,protocol,src,srcPort,dst,dstPort,duration,score,')).toBe(true);
+    expect(csv[0].startsWith('row,time,protocol,src,srcPort,dst,dstPort,duration,warmup,score,')).toBe(true);
     expect(csv).toHaveLength(result.report.records.length + 1);
     const first = result.report.records[0];
     const cells = csv[1].split(',');
