@@ -4,8 +4,9 @@
 # Makes real, labelled traffic captures for Anomalyze's tests and CI:
 #   OUTDIR/normal-train.pcap  normal sessions only (HTTP, DNS over UDP/TCP, SSH key logins)
 #   OUTDIR/normal-fresh.pcap  the same kind of traffic with another seed
-#   OUTDIR/attacks.pcap       normal background + timed phases: SYN port scan (nmap),
-#                             SYN flood (hping3), SSH password guessing (sshpass)
+#   OUTDIR/attack-portscan.pcap  normal background + a SYN port scan (nmap)
+#   OUTDIR/attack-synflood.pcap  normal background + a SYN flood (hping3)
+#   OUTDIR/attack-sshguess.pcap  normal background + SSH password guessing (sshpass)
 #   OUTDIR/labels.json        the timeline of the attack phases (see test/traffic/labels.ts)
 #
 # Network safety: every packet stays on the loopback interface of a network namespace
@@ -108,12 +109,16 @@ if [ "$QUICK" = 1 ]; then
 else
   TRAIN_S=60 FRESH_S=25 GUESSES=60 GAP=4
 fi
+# Background actions before each attack (each is at least one connection), so that
+# the attack meets full traffic windows (255 connections) as it would at a sensor
+# that has been running; at most LEAD_MAX_S seconds on a slow machine.
+LEAD_ACTIONS=300 LEAD_MAX_S=40
 FLOOD_COUNT=3000
 RANDOM=$SEED
 
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
-rm -f "$OUTDIR"/{normal-train,normal-fresh,attacks}.pcap "$OUTDIR/labels.json"
+rm -f "$OUTDIR"/{normal-train,normal-fresh,attacks,attack-portscan,attack-synflood,attack-sshguess}.pcap "$OUTDIR/labels.json"
 
 # ------------------------------------------------------------------ namespace
 nsx ip link set lo up
@@ -205,6 +210,28 @@ normal_start() {  # SEED DURATION LOGNAME
     --clients "$CLIENTS_CSV" --server "$SERVER" --key "$WORK/clientkey" --site "$WORK/site/site.json" \
     --log "$WORK/$3.jsonl" >"$WORK/$3.summary" 2>"$WORK/$3.err" & NORMAL_PID=$!; PIDS+=($NORMAL_PID)
 }
+lead_in() {  # LOGNAME: wait until the background has logged LEAD_ACTIONS actions
+  local i n=0
+  for i in $(seq $((LEAD_MAX_S * 10))); do
+    n=0; [ -f "$WORK/$1.jsonl" ] && n=$(wc -l <"$WORK/$1.jsonl")
+    [ "$n" -ge "$LEAD_ACTIONS" ] && return 0
+    kill -0 "$NORMAL_PID" 2>/dev/null || { say "background traffic stopped early"; exit 1; }
+    sleep 0.1
+  done
+  say "WARNING: only $n background actions after ${LEAD_MAX_S}s; the attack starts anyway"
+}
+normal_stop() {  # LOGNAME: TERM, then KILL if the running actions have not ended within 30 s
+  local i
+  kill -TERM "$NORMAL_PID" 2>/dev/null || true
+  for i in $(seq 300); do kill -0 "$NORMAL_PID" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$NORMAL_PID" 2>/dev/null; then
+    say "WARNING: background traffic ignored SIGTERM for 30 s; killing it"
+    pkill -KILL -P "$NORMAL_PID" 2>/dev/null || true; kill -KILL "$NORMAL_PID" 2>/dev/null || true
+    wait "$NORMAL_PID" 2>/dev/null || true
+    say "$1: stopped"; return 0
+  fi
+  normal_wait "$1"
+}
 normal_wait() {  # LOGNAME
   wait "$NORMAL_PID" || { say "normal traffic failed: $(tail -n 3 "$WORK/$1.err")"; exit 1; }
   say "$1: $(cat "$WORK/$1.summary")"
@@ -231,59 +258,76 @@ b=$(now); cap_stop normal-fresh.pcap
 capture_json normal-fresh.pcap normal "$S_FRESH" "$a" "$b" fresh
 
 # ------------------------------------------------------------------ 3. attacks
+# One capture per attack, each with normal background of its own: a connection's
+# window features look back over the last 255 connections, so after a 3,000-SYN
+# flood every normal connection for the next ~255 carries the flood in its features
+# (and is flagged, rightly, as part of that incident). Sharing one capture, the
+# phases would measure each other's aftermath instead of themselves. Each attack
+# starts once the windows have filled (lead_in; see identity.warmup).
 PHASES=()
-phase() {  # LABEL CATEGORY ATTACKER START END EXTRA-JSON
-  PHASES+=("{\"label\":\"$1\",\"category\":\"$2\",\"attacker\":\"$3\",\"target\":\"$SERVER\",\"file\":\"attacks.pcap\",\"start\":$4,\"end\":$5$6}")
+phase() {  # LABEL CATEGORY ATTACKER START END FILE EXTRA-JSON
+  PHASES+=("{\"label\":\"$1\",\"category\":\"$2\",\"attacker\":\"$3\",\"target\":\"$SERVER\",\"file\":\"$6\",\"start\":$4,\"end\":$5$7}")
   say "phase $1 ($2) from $3: $(awk -v a="$4" -v b="$5" 'BEGIN{printf "%.1f s", b-a}')"
 }
-say "attacks: normal background (seed $S_BG) with port scan, SYN flood, SSH guessing"
-cap_start "$OUTDIR/attacks.pcap"; a_att=$(now)
-normal_start "$S_BG" 200 background   # stopped below, after the last phase
-sleep "$GAP"
 
 # 3a. TCP SYN port scan (falls back to a connect scan if raw SYN scans fail here)
-p0=$(now)
-method=syn
-if ! nsx timeout 60 nmap -sS -Pn -n -S "$SCANNER" -e lo --max-rate 800 --max-retries 1 -p 1-2000 "$SERVER" \
-     >"$WORK/nmap.out" 2>&1 || ! grep -q "1 host up" "$WORK/nmap.out"; then
-  say "SYN scan failed ($(tail -n 2 "$WORK/nmap.out" | tr '\n' ' ')); using a connect scan"
-  method=connect
-  ip netns exec "$NS" timeout 90 nmap -sT -Pn -n -S "$SCANNER" -e lo --max-rate 800 --max-retries 1 -p 1-2000 "$SERVER" \
-    >"$WORK/nmap.out" 2>&1 || say "WARNING: connect scan failed too: $(tail -n 2 "$WORK/nmap.out" | tr '\n' ' ')"
-fi
-p1=$(now)
-phase portscan Probe "$SCANNER" "$p0" "$p1" ",\"tool\":\"nmap\",\"method\":\"$method\",\"ports\":[1,2000]"
-sleep "$GAP"
+attack_portscan() {  # FILE
+  local p0 p1 method=syn
+  p0=$(now)
+  if ! nsx timeout 60 nmap -sS -Pn -n -S "$SCANNER" -e lo --max-rate 800 --max-retries 1 -p 1-2000 "$SERVER" \
+       >"$WORK/nmap.out" 2>&1 || ! grep -q "1 host up" "$WORK/nmap.out"; then
+    say "SYN scan failed ($(tail -n 2 "$WORK/nmap.out" | tr '\n' ' ')); using a connect scan"
+    method=connect
+    ip netns exec "$NS" timeout 90 nmap -sT -Pn -n -S "$SCANNER" -e lo --max-rate 800 --max-retries 1 -p 1-2000 "$SERVER" \
+      >"$WORK/nmap.out" 2>&1 || say "WARNING: connect scan failed too: $(tail -n 2 "$WORK/nmap.out" | tr '\n' ' ')"
+  fi
+  p1=$(now)
+  phase portscan Probe "$SCANNER" "$p0" "$p1" "$1" ",\"tool\":\"nmap\",\"method\":\"$method\",\"ports\":[1,2000]"
+}
 
 # 3b. SYN flood against the web server, bounded in count and time
-p0=$(now)
-ip netns exec "$NS" timeout 30 hping3 -q -S -p 80 -a "$FLOODER" -c "$FLOOD_COUNT" -i u500 "$SERVER" >"$WORK/hping.out" 2>&1 \
-  || say "hping3 exited non-zero: $(tail -n 2 "$WORK/hping.out" | tr '\n' ' ')"
-p1=$(now)
-phase synflood DoS "$FLOODER" "$p0" "$p1" ",\"tool\":\"hping3\",\"port\":80,\"packets\":$FLOOD_COUNT"
-sleep "$GAP"
+attack_synflood() {  # FILE
+  local p0 p1
+  p0=$(now)
+  ip netns exec "$NS" timeout 30 hping3 -q -S -p 80 -a "$FLOODER" -c "$FLOOD_COUNT" -i u500 "$SERVER" >"$WORK/hping.out" 2>&1 \
+    || say "hping3 exited non-zero: $(tail -n 2 "$WORK/hping.out" | tr '\n' ' ')"
+  p1=$(now)
+  phase synflood DoS "$FLOODER" "$p0" "$p1" "$1" ",\"tool\":\"hping3\",\"port\":80,\"packets\":$FLOOD_COUNT"
+}
 
 # 3c. SSH password guessing: wrong passwords for root, each attempt with a timeout
-p0=$(now); ok=0 failed=0
-for i in $(seq "$GUESSES"); do
-  pw="guess-$RANDOM$RANDOM-$i"
-  if nsx timeout 10 sshpass -p "$pw" ssh -F /dev/null -b "$GUESSER" -o PubkeyAuthentication=no \
-       -o PreferredAuthentications=password -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
-       -o ConnectTimeout=5 -o NumberOfPasswordPrompts=1 -o LogLevel=QUIET root@"$SERVER" true </dev/null >/dev/null 2>&1; then
-    ok=$((ok + 1))
-  else
-    failed=$((failed + 1))
-  fi
-  sleep "0.$(( RANDOM % 3 ))$(( RANDOM % 10 ))"
-done
-p1=$(now)
-phase sshguess R2L "$GUESSER" "$p0" "$p1" ",\"tool\":\"sshpass\",\"port\":22,\"attempts\":$GUESSES,\"failedLogins\":$failed"
-[ "$ok" = 0 ] || say "WARNING: $ok guessed logins succeeded"
-sleep "$GAP"
+attack_sshguess() {  # FILE
+  local p0 p1 i pw ok=0 failed=0
+  p0=$(now)
+  for i in $(seq "$GUESSES"); do
+    pw="guess-$RANDOM$RANDOM-$i"
+    if nsx timeout 10 sshpass -p "$pw" ssh -F /dev/null -b "$GUESSER" -o PubkeyAuthentication=no \
+         -o PreferredAuthentications=password -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null \
+         -o ConnectTimeout=5 -o NumberOfPasswordPrompts=1 -o LogLevel=QUIET root@"$SERVER" true </dev/null >/dev/null 2>&1; then
+      ok=$((ok + 1))
+    else
+      failed=$((failed + 1))
+    fi
+    sleep "0.$(( RANDOM % 3 ))$(( RANDOM % 10 ))"
+  done
+  p1=$(now)
+  phase sshguess R2L "$GUESSER" "$p0" "$p1" "$1" ",\"tool\":\"sshpass\",\"port\":22,\"attempts\":$GUESSES,\"failedLogins\":$failed"
+  [ "$ok" = 0 ] || say "WARNING: $ok guessed logins succeeded"
+}
 
-kill -TERM "$NORMAL_PID" 2>/dev/null || true; normal_wait background
-b_att=$(now); cap_stop attacks.pcap
-capture_json attacks.pcap attacks "$S_BG" "$a_att" "$b_att" background
+n_attack=0
+for attack in portscan synflood sshguess; do
+  f="attack-$attack.pcap"; s_bg=$((S_BG + n_attack)); n_attack=$((n_attack + 1))
+  say "$f: normal background (seed $s_bg) with $attack"
+  cap_start "$OUTDIR/$f"; a=$(now)
+  normal_start "$s_bg" 200 "bg-$attack"   # stopped below, after the attack
+  lead_in "bg-$attack"
+  "attack_$attack" "$f"
+  sleep "$GAP"
+  normal_stop "bg-$attack"
+  b=$(now); cap_stop "$f"
+  capture_json "$f" attacks "$s_bg" "$a" "$b" "bg-$attack"
+done
 
 # ------------------------------------------------------------------ labels.json
 join() { local IFS=,; echo "$*"; }
@@ -294,7 +338,7 @@ cat > "$OUTDIR/labels.json.tmp" <<EOF
   "seed": $SEED,
   "quick": $([ "$QUICK" = 1 ] && echo true || echo false),
   "slackSeconds": $SLACK,
-  "rule": "a connection in attacks.pcap is the phase's label when its originator address is the phase's attacker and it starts within [start - slackSeconds, end + slackSeconds]; every other connection is normal",
+  "rule": "a connection in a phase's file is the phase's label when its originator address is the phase's attacker and it starts within [start - slackSeconds, end + slackSeconds]; every other connection is normal",
   "phases": [
     $(join "${PHASES[@]}")
   ],
@@ -316,7 +360,7 @@ mv "$OUTDIR/labels.json.tmp" "$OUTDIR/labels.json"
 
 # ------------------------------------------------------------------ summary
 say "done in $(( $(date +%s) - T0 )) s; files in $OUTDIR:"
-for f in normal-train.pcap normal-fresh.pcap attacks.pcap labels.json; do
+for f in normal-train.pcap normal-fresh.pcap attack-portscan.pcap attack-synflood.pcap attack-sshguess.pcap labels.json; do
   p="$OUTDIR/$f"; size=$(stat -c %s "$p")
   if [[ $f == *.pcap ]]; then
     # packets; TCP connection attempts (SYN without ACK); UDP flows (distinct 5-tuples)

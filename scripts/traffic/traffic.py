@@ -119,6 +119,7 @@ class Normal:
             key = f"{kind}:{'ok' if rc == 0 else 'fail'}"
             self.counts[key] = self.counts.get(key, 0) + 1
             self.log.write(json.dumps(rec) + "\n")
+            self.log.flush()  # make-traffic.sh counts these lines to know how much background ran
 
     def http(self, rng, client):
         n = 1 if rng.random() < 0.65 else rng.randint(2, 5)  # several = one keep-alive connection

@@ -15,7 +15,9 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const SCRIPT_DIR = join(ROOT, 'scripts', 'traffic');
 export const SCRIPT = join(SCRIPT_DIR, 'make-traffic.sh');
 export const DEFAULT_SEED = 7;
-export const TRAFFIC_FILES = ['normal-train.pcap', 'normal-fresh.pcap', 'attacks.pcap', 'labels.json'] as const;
+export const ATTACK_FILES = ['attack-portscan.pcap', 'attack-synflood.pcap', 'attack-sshguess.pcap'] as const;
+export const CAPTURE_FILES = ['normal-train.pcap', 'normal-fresh.pcap', ...ATTACK_FILES] as const;
+export const TRAFFIC_FILES = [...CAPTURE_FILES, 'labels.json'] as const;
 
 const MAX_AGE_HOURS = 24;
 const RUN_TIMEOUT_MS = 5 * 60_000; // the quick run takes about 2 minutes

@@ -1,6 +1,6 @@
 // Runs scripts/traffic/make-traffic.sh --quick once (through ensureTraffic) and checks its
-// captures: real pcaps, only 127.0.0.0/8 addresses, attack phases present where labels.json
-// says, no attacker packets in the normal captures. Skips loudly when not root, when
+// captures: real pcaps, only 127.0.0.0/8 addresses, each attack phase in its own capture where
+// labels.json says, no attacker packets in the normal captures. Skips loudly when not root, when
 // `ip netns` is not permitted or a tool is missing (CI installs them).
 
 import { spawn } from 'node:child_process';
@@ -8,7 +8,7 @@ import { openSync, readSync, closeSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureTraffic, TRAFFIC_FILES } from './ensure.ts';
+import { CAPTURE_FILES, ensureTraffic, TRAFFIC_FILES } from './ensure.ts';
 import { categoryFor, labelFor, loadTimeline, type Timeline } from './labels.ts';
 
 interface Pkt { t: number; src: string; sport: number | null; dst: string; dport: number | null; syn: boolean; tcp: boolean }
@@ -65,7 +65,7 @@ beforeAll(async () => {
   dir = await ensureTraffic();
   if (!dir) return;
   timeline = loadTimeline(join(dir, 'labels.json'));
-  for (const f of ['normal-train.pcap', 'normal-fresh.pcap', 'attacks.pcap']) scans.set(f, await readPcap(join(dir, f)));
+  for (const f of CAPTURE_FILES) scans.set(f, await readPcap(join(dir, f)));
 }, 420_000);
 
 const phase = (label: string) => {
@@ -77,10 +77,10 @@ const within = (t: number, p: { start: number; end: number }) =>
   t >= p.start - timeline.slackSeconds && t <= p.end + timeline.slackSeconds;
 
 describe('make-traffic.sh --quick', () => {
-  it('writes the three captures as pcap files and labels.json', (ctx) => {
+  it('writes the five captures as pcap files and labels.json', (ctx) => {
     if (!dir) return ctx.skip();
     for (const f of TRAFFIC_FILES) expect(statSync(join(dir, f)).size, f).toBeGreaterThan(0);
-    for (const f of ['normal-train.pcap', 'normal-fresh.pcap', 'attacks.pcap']) {
+    for (const f of CAPTURE_FILES) {
       const fd = openSync(join(dir, f), 'r');
       const magic = Buffer.alloc(4);
       readSync(fd, magic, 0, 4, 0);
@@ -100,13 +100,17 @@ describe('make-traffic.sh --quick', () => {
       ['sshguess', 'R2L', '127.0.0.68'],
     ]);
     for (const p of timeline.phases) expect(p.start, p.label).toBeLessThan(p.end);
-    for (let i = 1; i < timeline.phases.length; i++) {
-      expect(timeline.phases[i].start).toBeGreaterThan(timeline.phases[i - 1].end); // separate phases
-    }
+    // One capture per attack, each with its own normal background.
+    expect(timeline.phases.map((p) => p.file)).toEqual(['attack-portscan.pcap', 'attack-synflood.pcap', 'attack-sshguess.pcap']);
     expect(timeline.normalClients.length).toBeGreaterThanOrEqual(4);
     for (const a of [...timeline.normalClients, ...timeline.servers.map((s) => s.address)]) expect(inLoopback(a), a).toBe(true);
-    const att = timeline.captures?.find((c) => c.file === 'attacks.pcap');
-    if (att) for (const p of timeline.phases) expect(p.start > att.start && p.end < att.end, p.label).toBe(true);
+    for (const p of timeline.phases) {
+      const cap = timeline.captures?.find((c) => c.file === p.file);
+      expect(cap, p.file).toBeDefined();
+      // The attack meets full windows: it starts well after its capture does.
+      expect(p.start - cap!.start, p.label).toBeGreaterThan(5);
+      expect(p.end, p.label).toBeLessThan(cap!.end);
+    }
   });
 
   it('every packet is IPv4 between 127.0.0.0/8 addresses (network safety)', (ctx) => {
@@ -136,7 +140,7 @@ describe('make-traffic.sh --quick', () => {
   it('the port scan touches >= 500 distinct ports from 127.0.0.66 inside its phase', (ctx) => {
     if (!dir) return ctx.skip();
     const p = phase('portscan');
-    const syns = scans.get('attacks.pcap')!.packets.filter((x) => x.src === p.attacker && x.syn);
+    const syns = scans.get(p.file as string)!.packets.filter((x) => x.src === p.attacker && x.syn);
     expect(new Set(syns.map((x) => x.dport)).size).toBeGreaterThanOrEqual(500);
     expect(syns.every((x) => within(x.t, p))).toBe(true);
   });
@@ -144,7 +148,7 @@ describe('make-traffic.sh --quick', () => {
   it('the SYN flood sends >= 1000 SYNs from 127.0.0.67 inside its phase', (ctx) => {
     if (!dir) return ctx.skip();
     const p = phase('synflood');
-    const syns = scans.get('attacks.pcap')!.packets.filter((x) => x.src === p.attacker && x.syn);
+    const syns = scans.get(p.file as string)!.packets.filter((x) => x.src === p.attacker && x.syn);
     expect(syns.length).toBeGreaterThanOrEqual(1000);
     expect(syns.every((x) => x.dport === 80 && within(x.t, p))).toBe(true);
   });
@@ -152,29 +156,30 @@ describe('make-traffic.sh --quick', () => {
   it('the password guessing makes >= 30 SSH connections from 127.0.0.68 inside its phase', (ctx) => {
     if (!dir) return ctx.skip();
     const p = phase('sshguess');
-    const syns = scans.get('attacks.pcap')!.packets.filter((x) => x.src === p.attacker && x.syn && x.dport === 22);
+    const syns = scans.get(p.file as string)!.packets.filter((x) => x.src === p.attacker && x.syn && x.dport === 22);
     expect(new Set(syns.map((x) => x.sport)).size).toBeGreaterThanOrEqual(30);
     expect(syns.every((x) => within(x.t, p))).toBe(true);
     expect(p.failedLogins).toBe(p.attempts);
   });
 
-  it('attacks.pcap has normal background traffic throughout, and labelFor joins packets to phases', (ctx) => {
+  it('each attack capture has normal background throughout and only its own attacker, and labelFor joins packets to its phase', (ctx) => {
     if (!dir) return ctx.skip();
-    const pk = scans.get('attacks.pcap')!.packets;
     const clients = new Set(timeline.normalClients);
+    const min: Record<string, number> = { portscan: 500, synflood: 1000, sshguess: 30 };
     for (const p of timeline.phases) {
+      const pk = scans.get(p.file as string)!.packets;
       const bg = pk.filter((x) => clients.has(x.src) && x.syn && x.t >= p.start - 1 && x.t <= p.end + 1);
       expect(bg.length, `background during ${p.label}`).toBeGreaterThan(0);
+      const others = timeline.phases.filter((q) => q !== p).map((q) => q.attacker);
+      expect(pk.filter((x) => others.includes(x.src) || others.includes(x.dst)).length, `other attackers in ${p.file}`).toBe(0);
+      const counts: Record<string, number> = {};
+      for (const x of pk.filter((x) => x.syn)) {
+        const l = labelFor(timeline, { start: x.t, src: x.src });
+        counts[l] = (counts[l] ?? 0) + 1;
+      }
+      expect(counts[p.label], p.label).toBeGreaterThanOrEqual(min[p.label]);
+      expect(counts.normal, `normal SYNs in ${p.file}`).toBeGreaterThan(50);
     }
-    const counts: Record<string, number> = {};
-    for (const x of pk.filter((x) => x.syn)) {
-      const l = labelFor(timeline, { start: x.t, src: x.src });
-      counts[l] = (counts[l] ?? 0) + 1;
-    }
-    expect(counts.portscan).toBeGreaterThanOrEqual(500);
-    expect(counts.synflood).toBeGreaterThanOrEqual(1000);
-    expect(counts.sshguess).toBeGreaterThanOrEqual(30);
-    expect(counts.normal).toBeGreaterThan(50);
   });
 });
 
