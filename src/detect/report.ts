@@ -37,6 +37,8 @@ export interface DetectionSummary {
   rowsPerSecond: number;
   model: string;
   threshold: number;
+  /** The model's threshold for records with warmup: true, when it has one. */
+  warmupThreshold?: number;
   format: string | null;
 }
 

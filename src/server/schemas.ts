@@ -257,6 +257,7 @@ export const SummarySchema = z
     rowsPerSecond: z.number(),
     model: z.string(),
     threshold: z.number(),
+    warmupThreshold: z.number().optional().openapi({ description: 'The threshold for records with warmup: true (models of captures and conn.logs).' }),
     format: z.string().nullable().openapi({ description: 'Detected input format: nsl-kdd, kdd99, header, unlabeled; json for JSON records.' }),
   })
   .openapi('Summary');

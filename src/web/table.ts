@@ -190,7 +190,9 @@ export class AnomalyTable {
   }
 
   private renderRow(r: DetectionRecord): HTMLTableRowElement {
-    const threshold = this.view.summary.threshold;
+    // A warm-up record (traffic windows still filling) is judged by the warm-up threshold.
+    const { summary } = this.view;
+    const threshold = r.warmup && summary.warmupThreshold !== undefined ? summary.warmupThreshold : summary.threshold;
     const open = (opener: HTMLElement): void => this.ctx.showDetails(this.ctx.details(r.row), threshold, opener);
     const button = h('button', { type: 'button', class: 'row-link', 'aria-label': `Details for row ${r.row}`, 'data-testid': 'row-details' }, `#${r.row}`);
     button.addEventListener('click', (e) => { e.stopPropagation(); open(button); });
@@ -205,7 +207,8 @@ export class AnomalyTable {
       );
     }
     cells.push(
-      h('td', { class: 'num mono' }, fmtNumber(r.score), h('span', { class: 'times' }, ` ${fmtMultiple(r.score / threshold)}`)),
+      h('td', { class: 'num mono' }, fmtNumber(r.score), h('span', { class: 'times' }, ` ${fmtMultiple(r.score / threshold)}`),
+        r.warmup ? h('span', { class: 'warmup-mark', title: 'Warm-up: the traffic windows were still filling (one of the first connections of the input); judged by the warm-up threshold', 'data-testid': 'warmup-mark' }, ' ◔') : null),
       h('td', null, severityBadge(r.severity)),
       h('td', { class: 'num col-opt col-conf' }, fmtPct(r.confidence, 1)),
     );

@@ -6,6 +6,7 @@ import type { RecordBatch } from '../../src/data/batch.ts';
 import { recordIdentity } from '../../src/data/identity.ts';
 import { mulberry32 } from '../../src/data/random.ts';
 import { Detector } from '../../src/detect/detector.ts';
+import { ReportBuilder } from '../../src/detect/run.ts';
 import type { Engine } from '../../src/engine/index.ts';
 import { loadEngine } from '../../src/engine/node.ts';
 import type { Connection } from '../../src/flows/connection.ts';
@@ -94,6 +95,9 @@ describe('warm-up rows in label-free training', () => {
     expect(restored.training?.warmup).toEqual(model.training?.warmup);
     expect(recordIdentity(train.identity!, 0).warmup).toBe(true);
     expect(recordIdentity(train.identity!, 2999).warmup).toBeUndefined();
+    const report = new ReportBuilder(new Detector(model));
+    report.add(new Detector(model).scoreBatch(train));
+    expect(report.finish().summary.warmupThreshold).toBe(model.scoring.warmupThreshold);
   });
 
   it('uses one threshold when the rows carry no warm-up flags', async () => {
