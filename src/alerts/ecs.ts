@@ -4,7 +4,7 @@
 
 import { isIpAddress } from './ip.ts';
 import type { DetectionRecord } from '../detect/report.ts';
-import { alertTime, type AlertContext } from './context.ts';
+import { alertTime, recordThreshold, type AlertContext } from './context.ts';
 import { alertText } from './describe.ts';
 import { SEVERITY_MAP } from './severity-map.ts';
 import { suppressionText, type SuppressionSummary } from './suppression.ts';
@@ -41,7 +41,7 @@ export function ecsAlert(r: DetectionRecord, ctx: AlertContext): Doc {
     // @timestamp is when the event originated: the connection start if known, else now.
     '@timestamp': r.time ?? now.toISOString(),
     ecs: { version: ECS_VERSION },
-    message: alertText(r, ctx.threshold),
+    message: alertText(r, recordThreshold(r, ctx)),
     event,
   };
   const source = endpoint(r.src, r.srcPort);
@@ -56,7 +56,8 @@ export function ecsAlert(r: DetectionRecord, ctx: AlertContext): Doc {
   doc.observer = observer(ctx);
   doc.anomalyze = {
     score: r.score,
-    threshold: ctx.threshold,
+    threshold: recordThreshold(r, ctx),
+    ...(r.warmup ? { warmup: true } : {}),
     anomaly: r.anomaly,
     confidence: r.confidence,
     severity: r.severity,

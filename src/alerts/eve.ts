@@ -4,7 +4,7 @@
 
 import { isIpAddress } from './ip.ts';
 import type { DetectionRecord } from '../detect/report.ts';
-import { alertTime, type AlertContext } from './context.ts';
+import { alertTime, recordThreshold, type AlertContext } from './context.ts';
 import { alertText, round } from './describe.ts';
 import { SEVERITY_MAP } from './severity-map.ts';
 import { suppressionText, type SuppressionSummary } from './suppression.ts';
@@ -43,14 +43,15 @@ export function eveAlert(r: DetectionRecord, ctx: AlertContext): Doc {
     gid: EVE_GID,
     signature_id: EVE_SID_BASE + sev.code,
     rev: 1,
-    signature: `ANOMALYZE ${r.severity} anomalous connection (score ${round(r.score)}, threshold ${round(ctx.threshold)})`,
+    signature: `ANOMALYZE ${r.severity} anomalous connection (score ${round(r.score)}, threshold ${round(recordThreshold(r, ctx))})`,
     category: EVE_CATEGORY,
     severity: sev.suricata,
   };
   doc.anomalyze = {
-    message: alertText(r, ctx.threshold),
+    message: alertText(r, recordThreshold(r, ctx)),
     score: r.score,
-    threshold: ctx.threshold,
+    threshold: recordThreshold(r, ctx),
+    ...(r.warmup ? { warmup: true } : {}),
     anomaly: r.anomaly,
     confidence: r.confidence,
     severity: r.severity,

@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import type { DetectionRecord } from '../detect/report.ts';
 import type { Severity } from '../model/scoring.ts';
-import { alertTime, type AlertContext } from './context.ts';
+import { alertTime, recordThreshold, type AlertContext } from './context.ts';
 import { alertText, round } from './describe.ts';
 import { SEVERITY_MAP } from './severity-map.ts';
 import { suppressionText, type SuppressionSummary } from './suppression.ts';
@@ -87,7 +87,7 @@ export function syslogAlert(r: DetectionRecord, ctx: AlertContext, opts: SyslogO
   const sd = sdElement(opts.sdId ?? DEFAULT_SD_ID, [
     ['severity', r.severity],
     ['score', round(r.score, 6)],
-    ['threshold', round(ctx.threshold, 6)],
+    ['threshold', round(recordThreshold(r, ctx), 6)],
     ['confidence', round(r.confidence, 4)],
     ['model', ctx.model],
     ['row', r.row],
@@ -102,7 +102,7 @@ export function syslogAlert(r: DetectionRecord, ctx: AlertContext, opts: SyslogO
     ['input', ctx.source],
     ['features', features || undefined],
   ]);
-  return header(syslogPri(facilityCode(opts.facility), r.severity), alertTime(ctx), ctx, opts, 'alert') + ` ${sd} ${msg(alertText(r, ctx.threshold))}`;
+  return header(syslogPri(facilityCode(opts.facility), r.severity), alertTime(ctx), ctx, opts, 'alert') + ` ${sd} ${msg(alertText(r, recordThreshold(r, ctx)))}`;
 }
 
 export function syslogSuppression(s: SuppressionSummary, ctx: AlertContext, opts: SyslogOptions = {}): string {

@@ -28,6 +28,7 @@ import pkg from '../../package.json';
 import { openDetectInput } from './live-input.ts';
 import { openOutput, openSpool, OutputError, type Output } from './output.ts';
 import { AlertSpecError, createAlertSinks, totalDropped, type AlertSink } from '../alerts/index.ts';
+import { modelContext, type AlertContext } from '../alerts/context.ts';
 import { progressBar } from './progress.ts';
 import { csvHeader, csvLine, hasIdentity } from './record-formats.ts';
 import { renderSummary, renderTopRecords } from './render.ts';
@@ -158,7 +159,7 @@ async function main(): Promise<void> {
   })();
 
   // Alerts: every spec is checked before anything is opened; the context follows the model in use.
-  const alertCtx = { model: '', threshold: 0, source };
+  const alertCtx: AlertContext = { model: '', threshold: 0, source };
   let alerts: AlertSink | null = null;
   if (values.alerts?.length) {
     try {
@@ -214,7 +215,7 @@ async function main(): Promise<void> {
       afterBatch: async () => { await out.drain(); await spool?.drain(); },
       reload: () => { const d = reloaded; reloaded = null; if (d) log.text('info', 'model reloaded'); return d; },
       onDetector: (d) => {
-        alertCtx.model = d.model.id; alertCtx.threshold = d.model.scoring.threshold;
+        delete alertCtx.warmupThreshold; Object.assign(alertCtx, modelContext(d.model, { source })); // the sinks hold this object
         log.event('info', 'model selected', { model: d.model.id, threshold: d.model.scoring.threshold, schema: d.model.preprocessor.schema.name });
       },
     });

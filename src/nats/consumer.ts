@@ -22,6 +22,7 @@ import { ReportBuilder } from '../detect/run.ts';
 import type { DetectionRecord } from '../detect/report.ts';
 import { KDD_SCHEMA } from '../data/schema.ts';
 import { ecsAlert, eveAlert, type AlertContext } from '../alerts/index.ts';
+import { modelContext } from '../alerts/context.ts';
 import type { Logger } from '../observe/index.ts';
 import { batchRecords, parseRecord } from './records.ts';
 import { ensureTopology, type Ensured, type Topology } from './setup.ts';
@@ -134,7 +135,7 @@ export async function startNatsDetector(opts: NatsDetectorOptions): Promise<Nats
 
   const stats: NatsDetectorStats = { batches: 0, records: 0, anomalies: 0, errors: 0, redelivered: 0, duplicates: 0, retried: 0 };
   const { detector } = opts;
-  const ctx: AlertContext = { model: detector.model.id, threshold: detector.model.scoring.threshold, host: name };
+  const ctx: AlertContext = modelContext(detector.model, { host: name });
   let stopping = false;
   let running: Promise<void> | null = null;
 

@@ -8,6 +8,7 @@
 import type { Context } from 'hono';
 import { ecsAlert } from '../alerts/ecs.ts';
 import { eveAlert } from '../alerts/eve.ts';
+import { modelContext, type AlertContext } from '../alerts/context.ts';
 import { withIdleTicks } from '../data/idle.ts';
 import { InputError } from '../data/errors.ts';
 import type { DetectionRecord } from '../detect/report.ts';
@@ -41,7 +42,7 @@ export function liveJob(input: AsyncIterable<Uint8Array>, query: StreamQuery, s:
     }
   })();
   const format = query.alerts;
-  let context = { model: '', threshold: 0, source: 'stream' };
+  let context: AlertContext = { model: '', threshold: 0, source: 'stream' };
   const line = (r: DetectionRecord): DetectionRecord | object =>
     format === 'ecs' ? ecsAlert(r, { ...context, now: new Date() }) : format === 'eve' ? eveAlert(r, { ...context, now: new Date() }) : r;
 
@@ -50,7 +51,7 @@ export function liveJob(input: AsyncIterable<Uint8Array>, query: StreamQuery, s:
       all: isTrue(query.all), source: 'stream', live: true,
       onRecord,
       onProgress: onBatch,
-      onDetector: (d: Detector) => { context = { model: d.model.id, threshold: d.model.scoring.threshold, source: 'stream' }; },
+      onDetector: (d: Detector) => { context = modelContext(d.model, { source: 'stream' }); },
     }), s.metrics);
   // Alert formats are applied after the metrics have seen the detection record.
   return format ? (onRecord, gate, onBatch) => job((r) => onRecord(line(r) as DetectionRecord), gate, onBatch) : job;
