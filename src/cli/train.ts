@@ -95,6 +95,7 @@ async function main(): Promise<void> {
   let rows = 0;
   const { batch: read, format } = await readAll(counted, { source, onBatch: (n) => { rows += n; bar.update(bytes, rows); } }).finally(() => bar.done());
   const batch = dropFeatures(read, values.drop);
+  if (batch !== read) read.numeric = new Float64Array(0); // the projection has its own copy: free the full one
   log(`read ${batch.count.toLocaleString('en-US')} rows (${format}; ${batch.schema.name}, ${batch.schema.features.length} features)`);
   const plan = defaultPlan(batch.schema);
   const members = planMembers(seed, {
@@ -105,7 +106,7 @@ async function main(): Promise<void> {
   // so that a retrained model's files are identical wherever they are written.
   const name = basename(defaultOut(batch.schema)).replace(/[^\w.-]+/g, '-');
   const model = await trainModel(engine, batch, { name, source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
-    foldRunner, falseAlarmRate,
+    foldRunner, falseAlarmRate, releaseFeatures: true,
   });
   const files = await saveModelDir(model, out);
   const id = `${model.name}-${(await sha256Hex(files.get('manifest.json')!)).slice(0, 12)}`;

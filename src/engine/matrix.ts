@@ -4,6 +4,18 @@ export interface Matrix {
   data: Float32Array;
   rows: number;
   cols: number;
+  /** Set on a matrix already in a module's memory (resident.ts): there, no call copies it in. */
+  readonly [RESIDENT]?: ResidentHandle;
+}
+
+/** Marks a matrix that lives in a module's memory (see ResidentMatrix). */
+export const RESIDENT: unique symbol = Symbol('anomalyze.resident');
+
+export interface ResidentHandle {
+  /** The module instance whose memory holds it. */
+  readonly core: object;
+  /** Byte offset of its padded rows there (throws once released). */
+  readonly pointer: number;
 }
 
 /** Wraps a row-major Float32Array with `cols` columns as a Matrix. */
@@ -20,6 +32,12 @@ export function matrix(data: Float32Array | ArrayLike<number>, cols: number): Ma
 
 /** Rejects empty input and NaN/Infinity, naming the first bad cell. */
 export function checkMatrix(m: Matrix, what = 'input'): void {
+  const resident = m[RESIDENT];
+  if (resident) {
+    void resident.pointer; // throws if released; the values were checked when it was gathered
+    if (m.rows < 1 || m.cols < 1) throw new RangeError(`${what} is empty (${m.rows} rows × ${m.cols} columns); fit and predict need at least one row`);
+    return;
+  }
   if (m.rows < 1 || m.cols < 1) {
     throw new RangeError(`${what} is empty (${m.rows} rows × ${m.cols} columns); fit and predict need at least one row`);
   }

@@ -2,7 +2,7 @@
 // is freed when the call ends, so repeated calls leave the module's memory flat.
 
 import type { CoreExports } from './core.ts';
-import type { Matrix } from './matrix.ts';
+import { RESIDENT, type Matrix } from './matrix.ts';
 
 /** Rows are padded to a multiple of 4 floats so the SIMD kernels never straddle rows. */
 export function paddedCols(cols: number): number {
@@ -19,8 +19,10 @@ export class Workspace {
     return ptr;
   }
 
-  /** Copies a matrix in with zero padding; returns its pointer. */
+  /** Copies a matrix in with zero padding; returns its pointer. A matrix already resident in this module is not copied. */
   matrixIn(m: Matrix): number {
+    const resident = m[RESIDENT];
+    if (resident && resident.core === this.core) return resident.pointer;
     const dp = paddedCols(m.cols);
     const ptr = this.alloc(m.rows * dp * 4);
     const heap = new Float32Array(this.core.memory.buffer, ptr, m.rows * dp);

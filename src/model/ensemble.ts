@@ -5,7 +5,7 @@
 // geometric mean of those ratios (about 1 for typical normal traffic). The
 // geometric mean keeps one member's extreme value from deciding alone.
 
-import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, selectMatrix, silhouetteScore, withSubspaces } from '../engine/index.ts';
+import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, silhouetteScore, withResident, withSubspaces } from '../engine/index.ts';
 import type { CentroidModel, CentroidState, Engine, Matrix } from '../engine/index.ts';
 import type { MemberSpec } from './members.ts';
 
@@ -123,15 +123,19 @@ export function fitEnsemble(
   engine: Engine, X: Matrix, members: { spec: MemberSpec; columns: Int32Array }[], opts: FitEnsembleOptions = {},
 ): Ensemble {
   const { nInit = 3, silhouetteSample = 2000 } = opts;
+  const rows = opts.rows ? Int32Array.from(opts.rows) : null;
   const fitted = members.map(({ spec, columns }, i) => {
-    const Xm = selectMatrix(X, opts.rows ?? null, columns);
-    const model = fitMember(engine, Xm, spec, nInit);
-    const near = model.nearest(Xm);
-    const quality = {
-      silhouette: silhouetteScore(engine, Xm, near.labels, spec.k, { sampleSize: silhouetteSample, seed: spec.seed }),
-      calinskiHarabasz: calinskiHarabaszScore(engine, Xm, near.labels, spec.k),
-    };
-    const member: EnsembleMember = { spec, columns, model, quality, weight: 0, scale: median(near.distances) };
+    // The member's rows and columns are gathered into the module once, and the
+    // fit, the distances and both quality scores read them there.
+    const member = withResident(engine, X, rows, columns, (Xm): EnsembleMember => {
+      const model = fitMember(engine, Xm, spec, nInit);
+      const near = model.nearest(Xm);
+      const quality = {
+        silhouette: silhouetteScore(engine, Xm, near.labels, spec.k, { sampleSize: silhouetteSample, seed: spec.seed }),
+        calinskiHarabasz: calinskiHarabaszScore(engine, Xm, near.labels, spec.k),
+      };
+      return { spec, columns, model, quality, weight: 0, scale: median(near.distances) };
+    });
     opts.onMember?.(i + 1, members.length, member);
     return member;
   });

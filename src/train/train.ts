@@ -39,6 +39,13 @@ export interface TrainOptions {
    * of maximising F1. The default when the data has no attack labels (then 0.01).
    */
   falseAlarmRate?: number;
+  /**
+   * Empty the batch's feature columns (numeric, categorical) once they are
+   * transformed, so that their memory is free while the ensemble is fitted. For a
+   * caller that has no further use for them (the training CLI); labels, identity
+   * and count are kept.
+   */
+  releaseFeatures?: boolean;
 }
 
 export const DEFAULT_FALSE_ALARM_RATE = 0.01;
@@ -66,7 +73,12 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   log(`preprocessing ${batch.count.toLocaleString('en-US')} rows (${normalRows.toLocaleString('en-US')} normal)`);
   const preprocessor = Preprocessor.fit(batch, mask, { minScale: opts.minScale });
   const dim = preprocessor.dim;
-  const X = preprocessor.transform(batch).matrix;
+  // In shared memory from the start where there is any, so that fold workers read it as it is (no copy).
+  const X = preprocessor.transform(batch, sharedFloat32(batch.count * dim)).matrix;
+  if (opts.releaseFeatures) {
+    batch.numeric = new Float64Array(0);
+    batch.categorical = batch.categorical.map(() => []);
+  }
   const columns = members.map((m) => columnsOf(m.features, preprocessor.state.columns));
   const normalIdx: number[] = [];
   const attackIdx: number[] = [];
@@ -163,6 +175,10 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
     source, rows: batch.count, normalRows, attackRows, seed, folds, nInit, thresholdWeighting, metrics,
   };
   return new AnomalyModel(name, name, preprocessor, ensemble, scoring, training);
+}
+
+function sharedFloat32(length: number): Float32Array {
+  return typeof SharedArrayBuffer === 'function' ? new Float32Array(new SharedArrayBuffer(length * 4)) : new Float32Array(length);
 }
 
 function trainingMetrics(scores: Float64Array, truth: Uint8Array, labels: string[], threshold: number, objectiveF1: number): TrainingMetrics {
