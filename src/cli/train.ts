@@ -1,6 +1,7 @@
 // npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none] [--false-alarm-rate R]
 
 import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { progressBar } from './progress.ts';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,7 @@ import { InputError } from '../data/errors.ts';
 import { loadEngine } from '../engine/node.ts';
 import { saveModelDir, DEFAULT_MODEL_DIR } from '../model/node.ts';
 import { sha256Hex } from '../model/sha256.ts';
-import { workerFoldRunner } from '../train/node-workers.ts';
+import { workerTaskRunner } from '../train/node-workers.ts';
 import { TrainingError, trainModel } from '../train/train.ts';
 import { DEFAULT_PLAN, defaultPlan, planMembers, TRAFFIC_PLAN } from '../model/members.ts';
 import { missingFeatures, schemaLayout, subSchema, type InputSchema } from '../data/input-schema.ts';
@@ -22,7 +23,7 @@ import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
 const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none]
-                       [--false-alarm-rate R] [--members N] [--feature-fraction F] [--ks K1,K2,...]
+                       [--false-alarm-rate R] [--members N] [--feature-fraction F] [--ks K1,K2,...] [--workers N]
 
   --data       training data: NSL-KDD / KDD Cup 1999 CSV (labelled), or your own normal traffic without labels
                (a pcap/pcapng capture, a Zeek conn.log, a CICFlowMeter, Argus or nfdump CSV);
@@ -39,7 +40,9 @@ const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [-
   --weighting  threshold objective: F1 with every attack category weighted equally ("category", default) or plain F1 ("none")
   --members    ensemble members (default ${DEFAULT_PLAN.members}; ${TRAFFIC_PLAN.members} for captures and Zeek logs)
   --feature-fraction  share of the input features each member sees (default ${DEFAULT_PLAN.featureFraction}; ${TRAFFIC_PLAN.featureFraction} for captures and Zeek logs)
-  --ks         cluster counts the members cycle through (default ${DEFAULT_PLAN.ks.join(',')})`;
+  --ks         cluster counts the members cycle through (default ${DEFAULT_PLAN.ks.join(',')})
+  --workers    worker threads that fit the members, final and cross-validation (default: one per core, ${availableParallelism()} here);
+               0 fits everything in this one thread. The model is the same either way`;
 
 async function main(): Promise<void> {
   let values;
@@ -55,6 +58,7 @@ async function main(): Promise<void> {
         ks: { type: 'string' },
         'false-alarm-rate': { type: 'string' },
         drop: { type: 'string' },
+        workers: { type: 'string' },
       },
     }));
   } catch (err) {
@@ -79,9 +83,11 @@ async function main(): Promise<void> {
   const falseAlarmRate = values['false-alarm-rate'] === undefined ? undefined : Number(values['false-alarm-rate']);
   if (falseAlarmRate !== undefined && !(falseAlarmRate > 0 && falseAlarmRate < 0.5)) fail(`--false-alarm-rate must be a number between 0 and 0.5 (0.01 = one alarm per 100 normal connections), got "${values['false-alarm-rate']}"`);
 
-  const foldRunner = workerFoldRunner(); // boots its threads while the file is read
+  const workers = values.workers === undefined ? availableParallelism() : integer(values.workers, '--workers');
+  if (workers < 0) fail('--workers must be 0 or more');
+  const runner = workers > 0 ? workerTaskRunner(workers) : undefined; // boots its threads while the file is read
   const started = performance.now();
-  const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)}s] ${s}\n`);
+  const log = (s: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(2).padStart(6)}s] ${s}\n`);
   const engine = await loadEngine('simd'); // plain SIMD: FMA would change the model's last bits, and models/default must retrain byte for byte
   log(`reading ${data}`);
   const source = basename(data);
@@ -106,9 +112,10 @@ async function main(): Promise<void> {
   // so that a retrained model's files are identical wherever they are written.
   const name = basename(defaultOut(batch.schema)).replace(/[^\w.-]+/g, '-');
   const model = await trainModel(engine, batch, { name, source, seed, folds, nInit, thresholdWeighting: weighting, members, onProgress: log,
-    foldRunner, falseAlarmRate, releaseFeatures: true,
+    runner, falseAlarmRate, releaseFeatures: true,
   });
   const files = await saveModelDir(model, out);
+  log(`model written to ${out}`);
   const id = `${model.name}-${(await sha256Hex(files.get('manifest.json')!)).slice(0, 12)}`;
   const seconds = (performance.now() - started) / 1000;
 

@@ -118,6 +118,31 @@ export function median(values: Float32Array): number {
   return m > 0 ? m : 1;
 }
 
+/**
+ * One member of a final ensemble: fitted on `rows` (all when null) and `columns`
+ * of X, gathered into the module once and read there by the fit, the distances
+ * and both quality scores.
+ */
+export function fitFinalMember(
+  engine: Engine, X: Matrix, rows: ArrayLike<number> | null, spec: MemberSpec, columns: Int32Array, nInit: number, silhouetteSample: number,
+): { model: CentroidModel; quality: MemberQuality; scale: number } {
+  return withResident(engine, X, rows, columns, (Xm) => {
+    const model = fitMember(engine, Xm, spec, nInit);
+    const near = model.nearest(Xm);
+    const quality = {
+      silhouette: silhouetteScore(engine, Xm, near.labels, spec.k, { sampleSize: silhouetteSample, seed: spec.seed }),
+      calinskiHarabasz: calinskiHarabaszScore(engine, Xm, near.labels, spec.k),
+    };
+    return { model, quality, scale: median(near.distances) };
+  });
+}
+
+/** The ensemble of fitted members, weighted by their quality. */
+export function assembleEnsemble(engine: Engine, dim: number, members: Omit<EnsembleMember, 'weight'>[]): Ensemble {
+  const weights = qualityWeights(members.map((m) => m.quality));
+  return new Ensemble(engine, members.map((m, i) => ({ ...m, weight: weights[i] })), dim);
+}
+
 /** Fits every member on its columns of X (all preprocessed columns), on opts.rows or every row. */
 export function fitEnsemble(
   engine: Engine, X: Matrix, members: { spec: MemberSpec; columns: Int32Array }[], opts: FitEnsembleOptions = {},
@@ -125,21 +150,9 @@ export function fitEnsemble(
   const { nInit = 3, silhouetteSample = 2000 } = opts;
   const rows = opts.rows ? Int32Array.from(opts.rows) : null;
   const fitted = members.map(({ spec, columns }, i) => {
-    // The member's rows and columns are gathered into the module once, and the
-    // fit, the distances and both quality scores read them there.
-    const member = withResident(engine, X, rows, columns, (Xm): EnsembleMember => {
-      const model = fitMember(engine, Xm, spec, nInit);
-      const near = model.nearest(Xm);
-      const quality = {
-        silhouette: silhouetteScore(engine, Xm, near.labels, spec.k, { sampleSize: silhouetteSample, seed: spec.seed }),
-        calinskiHarabasz: calinskiHarabaszScore(engine, Xm, near.labels, spec.k),
-      };
-      return { spec, columns, model, quality, weight: 0, scale: median(near.distances) };
-    });
+    const member: EnsembleMember = { spec, columns, ...fitFinalMember(engine, X, rows, spec, columns, nInit, silhouetteSample), weight: 0 };
     opts.onMember?.(i + 1, members.length, member);
     return member;
   });
-  const weights = qualityWeights(fitted.map((m) => m.quality));
-  fitted.forEach((m, i) => { m.weight = weights[i]; });
-  return new Ensemble(engine, fitted, X.cols);
+  return assembleEnsemble(engine, X.cols, fitted);
 }

@@ -1,11 +1,13 @@
-// Runs cross-validation folds on Node worker threads (one per spare core), with
-// the training matrix shared rather than copied.
+// Runs training tasks on Node worker threads, one per core, with the training
+// matrix shared rather than copied. The calling thread only hands out tasks:
+// each worker gets its next one as soon as it returns a result, the costliest
+// first, so that both cores stay busy to the end.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FoldJob, FoldResult, FoldRunner } from './folds.ts';
+import { taskCost, type TaskResult, type TaskRunner, type TrainMatrix, type TrainTask } from './folds.ts';
 
 /**
  * The worker's script. In the bundled CLI (build/cli/train.mjs) it is bundled beside
@@ -25,47 +27,53 @@ function workerScript(): URL {
 
 /**
  * Starts the worker threads at once, so that they boot while the training file
- * is read; they do not keep the process alive until jobs are posted.
+ * is read; they do not keep the process alive until tasks are run. One run per
+ * runner: the workers end when it does.
  */
-export function workerFoldRunner(threads = Math.max(1, availableParallelism())): FoldRunner {
+export function workerTaskRunner(threads = Math.max(1, availableParallelism())): TaskRunner {
   const script = workerScript();
   const workers = Array.from({ length: threads }, () => {
     const w = new Worker(script);
     w.unref();
     return w;
   });
-  return async (jobs) => {
-    if (jobs.length === 0) return [];
-    const shared = toShared(jobs[0].X);
-    const queue = jobs.map((job, id) => ({ id, job: { ...job, X: job.X === jobs[0].X ? shared : job.X } }));
-    const results: FoldResult[] = new Array(jobs.length);
+  return async (data, tasks, onResult) => {
+    if (tasks.length === 0) return [];
+    const shared: TrainMatrix = { X: toShared(data.X), dim: data.dim };
+    const rowsTotal = data.X.length / data.dim;
+    const order = tasks.map((_, i) => i).sort((a, b) => taskCost(tasks[b], rowsTotal) - taskCost(tasks[a], rowsTotal) || a - b);
+    const results: TaskResult[] = new Array(tasks.length);
+    let next = 0, done = 0;
     try {
-      // Every job is posted up front (round robin): the calling thread is busy
-      // fitting the final ensemble meanwhile, so workers must not wait on it
-      // for their next job.
-      await Promise.all(workers.map((w, i) => {
+      await Promise.all(workers.map((w) => {
         w.ref();
-        return runAll(w, queue.filter((_, j) => j % workers.length === i), results);
+        w.postMessage({ data: shared });
+        return new Promise<void>((resolve, reject) => {
+          const give = () => {
+            if (next >= order.length) return resolve();
+            const id = order[next++];
+            w.postMessage({ id, task: tasks[id] });
+          };
+          w.on('message', (msg: { id: number; result?: TaskResult; error?: string }) => {
+            if (msg.error !== undefined) {
+              const t = tasks[msg.id];
+              return reject(new Error(`${t.kind === 'cv' ? 'cross-validation' : 'fitting'} of member ${t.spec.kind} k=${t.spec.k} (seed ${t.spec.seed}) failed: ${msg.error}`));
+            }
+            results[msg.id] = msg.result!;
+            done++;
+            onResult?.(msg.id, msg.result!);
+            give();
+          });
+          w.on('error', reject);
+          w.on('exit', (code) => { if (done < tasks.length) reject(new Error(`a training worker exited (code ${code}) before the tasks were done`)); });
+          give();
+        });
       }));
     } finally {
       await Promise.all(workers.map((w) => w.terminate()));
     }
     return results;
   };
-}
-
-function runAll(worker: Worker, tasks: { id: number; job: FoldJob }[], results: FoldResult[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let pending = tasks.length;
-    if (pending === 0) return resolve();
-    worker.on('message', (msg: { id: number; result?: FoldResult; error?: string }) => {
-      if (msg.error) return reject(new Error(`cross-validation fold ${msg.id + 1} failed: ${msg.error}`));
-      results[msg.id] = msg.result!;
-      if (--pending === 0) resolve();
-    });
-    worker.on('error', reject);
-    for (const task of tasks) worker.postMessage(task);
-  });
 }
 
 function toShared(X: Float32Array): Float32Array {

@@ -6,12 +6,12 @@
 
 import type { RecordBatch } from '../data/batch.ts';
 import { normalMaskFromLabels, Preprocessor } from '../data/preprocess.ts';
-import { matrix, type Engine } from '../engine/index.ts';
-import { inProcessRunner, type FoldJob, type FoldRunner } from './folds.ts';
+import type { Engine } from '../engine/index.ts';
+import { inProcessRunner, type CrossValidationResult, type FinalResult, type TaskRunner, type TrainTask } from './folds.ts';
 import { attackCategory } from '../metrics/categories.ts';
 import { confusionFrom, rates } from '../metrics/confusion.ts';
 import { prAuc, rocAuc } from '../metrics/curves.ts';
-import { fitEnsemble, fuseScores, type Ensemble } from '../model/ensemble.ts';
+import { assembleEnsemble, fuseScores, restoreMember, type Ensemble } from '../model/ensemble.ts';
 import { columnsOf, defaultPlan, planMembers, type MemberSpec } from '../model/members.ts';
 import { AnomalyModel, type ThresholdWeighting, type TrainingInfo, type TrainingMetrics } from '../model/model.ts';
 import { schemaLayout } from '../data/input-schema.ts';
@@ -31,8 +31,10 @@ export interface TrainOptions {
   folds?: number;
   thresholdWeighting?: ThresholdWeighting;
   minScale?: number;
-  /** Where cross-validation folds run (default: one after another in this thread). */
-  foldRunner?: FoldRunner;
+  /** Where the members' fits (final and cross-validation) run (default: one after another in this thread). */
+  runner?: TaskRunner;
+  /** Rows of each member's silhouette sample. */
+  silhouetteSample?: number;
   onProgress?: (message: string) => void;
   /**
    * Choose the threshold for this false-alarm rate on held-out normal rows instead
@@ -85,9 +87,8 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   for (let i = 0; i < batch.count; i++) (mask[i] ? normalIdx : attackIdx).push(i);
 
   // Cross-validation folds (one k-means++ start per member: they only place the
-  // threshold) run while the final ensemble is fitted; each returns per-member
+  // threshold) run beside the final ensemble's fits; each returns per-member
   // distances, combined below with the final ensemble's weights.
-  const jobs: FoldJob[] = [];
   // Label-free folds are contiguous blocks in file (time) order: traffic is
   // correlated in time, and interleaved folds would score each row by a model that
   // saw its neighbours, making the false-alarm estimate optimistic. Rows whose
@@ -108,44 +109,57 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   warmIdx.forEach((r, i) => { warmFold[r] = i % folds; });
   if (far === undefined) normalIdx.forEach((r, i) => { foldOfSteady[r] = i % folds; });
   else steadyIdx.forEach((r, i) => { foldOfSteady[r] = Math.min(folds - 1, Math.floor((i * folds) / steadyIdx.length)); });
+  const foldRows: { fitRows: Int32Array; heldRows: Int32Array }[] = [];
   for (let f = 0; f < folds; f++) {
     const held = steadyIdx.filter((r) => foldOfSteady[r] === f);
     const heldWarm = warmIdx.filter((_, i) => i % folds === f);
-    jobs.push({
-      X, dim, members, columns, nInit: 1,
+    foldRows.push({
       fitRows: Int32Array.from(normalIdx.filter((r) => (isWarm(r) ? warmFold[r] !== f : foldOfSteady[r] !== f))),
-      scoreRows: Int32Array.from([...held, ...heldWarm, ...attackIdx]),
+      heldRows: Int32Array.from([...held, ...heldWarm]),
     });
   }
+  // Every fold scores its held-out rows, then all the attack rows.
+  const scoreRows = foldRows.map((f) => Int32Array.from([...f.heldRows, ...attackIdx]));
+  const attackRowsOf = Int32Array.from(attackIdx);
+  const normalRowsOf = Int32Array.from(normalIdx);
+  const silhouetteSample = opts.silhouetteSample ?? 2000;
+  const tasks: TrainTask[] = [
+    ...members.map((spec, m): TrainTask => ({ kind: 'final', spec, columns: columns[m], nInit, rows: normalRowsOf, silhouetteSample })),
+    ...members.map((spec, m): TrainTask => ({ kind: 'cv', spec, columns: columns[m], nInit: 1, folds: foldRows, sharedRows: attackRowsOf })),
+  ];
   log(`cross-validating the threshold on ${folds} folds`);
-  const runner = opts.foldRunner ?? inProcessRunner(engine);
-  const foldResults = runner(jobs);
-
   log(`fitting ${members.length} members on all ${normalRows.toLocaleString('en-US')} normal rows`);
-  const ensemble: Ensemble = fitEnsemble(engine, matrix(X, dim), members.map((spec, m) => ({ spec, columns: columns[m] })), {
-    nInit,
-    rows: normalIdx,
-    onMember: (done, total, m) => log(`  member ${done}/${total}: ${m.spec.kind} k=${m.spec.k} silhouette=${m.quality.silhouette.toFixed(3)}`),
+  const runner = opts.runner ?? inProcessRunner(engine);
+  let fitted = 0;
+  const results = await runner({ X, dim }, tasks, (i, r) => {
+    if (r.kind !== 'final') return;
+    const spec = tasks[i].spec;
+    log(`  member ${++fitted}/${members.length}: ${spec.kind} k=${spec.k} silhouette=${r.quality.silhouette.toFixed(3)}`);
   });
+  const finals = results.slice(0, members.length) as FinalResult[];
+  const cv = results.slice(members.length) as CrossValidationResult[];
+  const ensemble: Ensemble = assembleEnsemble(engine, dim, finals.map((r, m) => ({
+    spec: members[m], columns: columns[m], model: restoreMember(engine, r.state), quality: r.quality, scale: r.scale,
+  })));
 
   // Each normal row is scored by the fold that held it out; attack rows by every
   // fold, averaged. Scores combine as in Ensemble.score, with the final weights.
   const cvScores = new Float64Array(batch.count);
-  (await foldResults).forEach((result, f) => {
-    const rows = jobs[f].scoreRows;
+  const memberWeights = ensemble.members.map((m) => m.weight);
+  scoreRows.forEach((rows, f) => {
     const heldCount = rows.length - attackIdx.length;
-    const scores = fuseScores(result.distances, ensemble.members.map((m) => m.weight), result.scales, rows.length);
+    const scores = fuseScores(cv.map((r) => r.distances[f]), memberWeights, cv.map((r) => r.scales[f]), rows.length);
     for (let i = 0; i < rows.length; i++) cvScores[rows[i]] += scores[i] / (i < heldCount ? 1 : folds);
   });
   log('choosing the threshold');
 
   const truth = Uint8Array.from(mask, (v) => 1 - v);
   if (far !== undefined) {
-    const heldOut = jobs.map((j) => Int32Array.from(j.scoreRows.subarray(0, j.scoreRows.length - attackIdx.length)).filter((r) => !isWarm(r)));
+    const heldOut = foldRows.map((f) => f.heldRows.filter((r) => !isWarm(r)));
     const chosen = falseAlarmThreshold(cvScores, heldOut, far);
     // The warm-up cut: same rate, never below the steady one (a row with less
     // history is not more suspect for it).
-    const warmChosen = warmIdx.length > 0 ? falseAlarmThreshold(cvScores, jobs.map((_, f) => Int32Array.from(warmIdx.filter((r) => warmFold[r] === f))), far) : null;
+    const warmChosen = warmIdx.length > 0 ? falseAlarmThreshold(cvScores, foldRows.map((_, f) => Int32Array.from(warmIdx.filter((r) => warmFold[r] === f))), far) : null;
     const scoring: ScoringParams = {
       threshold: chosen.threshold,
       severityCuts: DEFAULT_SEVERITY_CUTS,
