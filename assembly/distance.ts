@@ -35,6 +35,49 @@ export function sqDist(a: usize, b: usize, rowBytes: usize): f32 {
   }
 }
 
+/**
+ * sqDist(a, b0), …, sqDist(a, b3), each exactly as sqDist computes it (the same
+ * accumulators and order), with a read once: stored as f32 at out, out + stride,
+ * out + 2·stride, out + 3·stride.
+ */
+export function sqDist4(a: usize, b0: usize, b1: usize, b2: usize, b3: usize, rowBytes: usize, out: usize, stride: usize): void {
+  if (ASC_FEATURE_SIMD) {
+    let p0 = f32x4.splat(0), q0 = f32x4.splat(0);
+    let p1 = f32x4.splat(0), q1 = f32x4.splat(0);
+    let p2 = f32x4.splat(0), q2 = f32x4.splat(0);
+    let p3 = f32x4.splat(0), q3 = f32x4.splat(0);
+    let t: usize = 0;
+    for (; t + 32 <= rowBytes; t += 32) {
+      const x = v128.load(a + t);
+      const y = v128.load(a + t, 16);
+      let u = f32x4.sub(x, v128.load(b0 + t)); let w = f32x4.sub(y, v128.load(b0 + t, 16));
+      p0 = f32x4.add(p0, f32x4.mul(u, u)); q0 = f32x4.add(q0, f32x4.mul(w, w));
+      u = f32x4.sub(x, v128.load(b1 + t)); w = f32x4.sub(y, v128.load(b1 + t, 16));
+      p1 = f32x4.add(p1, f32x4.mul(u, u)); q1 = f32x4.add(q1, f32x4.mul(w, w));
+      u = f32x4.sub(x, v128.load(b2 + t)); w = f32x4.sub(y, v128.load(b2 + t, 16));
+      p2 = f32x4.add(p2, f32x4.mul(u, u)); q2 = f32x4.add(q2, f32x4.mul(w, w));
+      u = f32x4.sub(x, v128.load(b3 + t)); w = f32x4.sub(y, v128.load(b3 + t, 16));
+      p3 = f32x4.add(p3, f32x4.mul(u, u)); q3 = f32x4.add(q3, f32x4.mul(w, w));
+    }
+    if (t < rowBytes) {
+      const x = v128.load(a + t);
+      let u = f32x4.sub(x, v128.load(b0 + t)); p0 = f32x4.add(p0, f32x4.mul(u, u));
+      u = f32x4.sub(x, v128.load(b1 + t)); p1 = f32x4.add(p1, f32x4.mul(u, u));
+      u = f32x4.sub(x, v128.load(b2 + t)); p2 = f32x4.add(p2, f32x4.mul(u, u));
+      u = f32x4.sub(x, v128.load(b3 + t)); p3 = f32x4.add(p3, f32x4.mul(u, u));
+    }
+    store<f32>(out, hsum(f32x4.add(p0, q0)));
+    store<f32>(out + stride, hsum(f32x4.add(p1, q1)));
+    store<f32>(out + 2 * stride, hsum(f32x4.add(p2, q2)));
+    store<f32>(out + 3 * stride, hsum(f32x4.add(p3, q3)));
+  } else {
+    store<f32>(out, sqDist(a, b0, rowBytes));
+    store<f32>(out + stride, sqDist(a, b1, rowBytes));
+    store<f32>(out + 2 * stride, sqDist(a, b2, rowBytes));
+    store<f32>(out + 3 * stride, sqDist(a, b3, rowBytes));
+  }
+}
+
 /** Dot product of two padded rows. */
 export function dot(a: usize, b: usize, rowBytes: usize): f32 {
   if (ASC_FEATURE_SIMD) {

@@ -3,7 +3,7 @@
 // the potential most. All candidates of a step are scored in one pass over the
 // rows (the data is read twice per step, not once per candidate).
 
-import { sqDist } from './distance';
+import { sqDist, sqDist4 } from './distance';
 import { allocZeroed, free } from './memory';
 import { nextBelow, nextFloat } from './rng';
 
@@ -17,6 +17,10 @@ export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, tria
   const cumulative = allocZeroed(<usize>n << 3);
   const ids = allocZeroed(<usize>nTrials << 2);
   const pots = allocZeroed(<usize>nTrials << 3);
+  // Each candidate's squared distance to every row, kept from the scoring pass:
+  // the chosen one's are the new D(x)² terms without a second pass over the data.
+  const cand = allocZeroed(<usize>nTrials * <usize>n << 2);
+  const nTrials4 = nTrials & ~3;
 
   const first = nextBelow(n);
   memory.copy(C, X + <usize>first * rowBytes, rowBytes);
@@ -37,15 +41,28 @@ export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, tria
       const id = potential > 0 ? searchSorted(cumulative, n, nextFloat() * running) : nextBelow(n);
       store<i32>(ids + (<usize>t << 2), id);
     }
-    // Potential if each candidate were added: sum over rows of min(D², d(row, candidate)²).
+    // Potential if each candidate were added: sum over rows of min(D², d(row, candidate)²),
+    // four candidates at a time (each distance exactly as sqDist computes it).
     memory.fill(pots, 0, <usize>nTrials << 3);
     for (let i = 0; i < n; i++) {
       const x = X + <usize>i * rowBytes;
       const cur = load<f64>(closest + (<usize>i << 3));
-      for (let t = 0; t < nTrials; t++) {
-        const d = <f64>sqDist(x, X + <usize>load<i32>(ids + (<usize>t << 2)) * rowBytes, rowBytes);
+      let t = 0;
+      for (; t < nTrials4; t += 4) {
+        const at = ids + (<usize>t << 2);
+        const out = cand + ((<usize>t * <usize>n + <usize>i) << 2);
+        sqDist4(x, X + <usize>load<i32>(at) * rowBytes, X + <usize>load<i32>(at, 4) * rowBytes,
+          X + <usize>load<i32>(at, 8) * rowBytes, X + <usize>load<i32>(at, 12) * rowBytes, rowBytes, out, <usize>n << 2);
+        for (let q = 0; q < 4; q++) {
+          const p = pots + (<usize>(t + q) << 3);
+          store<f64>(p, load<f64>(p) + Math.min(<f64>load<f32>(out + ((<usize>q * <usize>n) << 2)), cur));
+        }
+      }
+      for (; t < nTrials; t++) {
+        const d = sqDist(x, X + <usize>load<i32>(ids + (<usize>t << 2)) * rowBytes, rowBytes);
+        store<f32>(cand + ((<usize>t * <usize>n + <usize>i) << 2), d);
         const p = pots + (<usize>t << 3);
-        store<f64>(p, load<f64>(p) + Math.min(d, cur));
+        store<f64>(p, load<f64>(p) + Math.min(<f64>d, cur));
       }
     }
     let best = 0;
@@ -54,9 +71,10 @@ export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, tria
     }
     const chosen = X + <usize>load<i32>(ids + (<usize>best << 2)) * rowBytes;
     memory.copy(C + <usize>c * rowBytes, chosen, rowBytes);
+    const kept = cand + ((<usize>best * <usize>n) << 2); // sqDist(row, chosen) of every row
     for (let i = 0; i < n; i++) {
       const p = closest + (<usize>i << 3);
-      store<f64>(p, Math.min(<f64>sqDist(X + <usize>i * rowBytes, chosen, rowBytes), load<f64>(p)));
+      store<f64>(p, Math.min(<f64>load<f32>(kept + (<usize>i << 2)), load<f64>(p)));
     }
     potential = load<f64>(pots + (<usize>best << 3));
   }
@@ -64,6 +82,7 @@ export function kmeansPlusPlus(X: usize, n: i32, dp: i32, k: i32, C: usize, tria
   free(cumulative);
   free(ids);
   free(pots);
+  free(cand);
 }
 
 /** First index whose cumulative weight exceeds `value` (numpy's searchsorted, clipped). */

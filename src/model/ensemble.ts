@@ -112,10 +112,48 @@ export function qualityWeights(qualities: MemberQuality[]): number[] {
 }
 
 export function median(values: Float32Array): number {
-  const sorted = Float32Array.from(values).sort();
-  const mid = sorted.length >> 1;
-  const m = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const n = values.length;
+  const a = Float32Array.from(values);
+  const mid = n >> 1;
+  let hi: number, lo: number;
+  if (a.some((v) => v !== v)) { // NaN: the sorted order decides (typed-array sort puts NaN last)
+    a.sort();
+    hi = a[mid];
+    lo = a[mid - 1];
+  } else {
+    // The value a sort would put at `mid`, in linear time; for an even count, the
+    // largest of the smaller half is the one before it.
+    hi = select(a, mid);
+    lo = -Infinity;
+    if (n % 2 === 0) for (let i = 0; i < mid; i++) if (a[i] > lo) lo = a[i];
+  }
+  const m = n % 2 ? hi : (lo + hi) / 2;
   return m > 0 ? m : 1;
+}
+
+/**
+ * Rearranges `a` so that a[k] holds the k-th smallest value, every value before
+ * it ≤ it and every value after ≥ it (Hoare's quickselect, middle pivot), and
+ * returns a[k]. No NaN in `a`.
+ */
+function select(a: Float32Array, k: number): number {
+  let left = 0, right = a.length - 1;
+  while (right > left) {
+    const pivot = a[(left + right) >> 1];
+    let i = left, j = right;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i]; a[i] = a[j]; a[j] = t;
+        i++; j--;
+      }
+    }
+    if (k <= j) right = j;
+    else if (k >= i) left = i;
+    else break; // j < k < i: a[k] equals the pivot, in place
+  }
+  return a[k];
 }
 
 /**
