@@ -25,7 +25,8 @@ export interface ImplResult {
   medianMsPerIter?: number; inertia?: number; note?: string;
 }
 
-const PYTHON = '/usr/bin/python3';
+/** Debian's python3 with python3-sklearn; ANOMALYZE_BENCH_PYTHON points elsewhere (the tests use it to check the skip). */
+export const PYTHON = process.env.ANOMALYZE_BENCH_PYTHON || '/usr/bin/python3';
 const SKLEARN_SCRIPT = fileURLToPath(new URL('./sklearn_kmeans.py', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
 
@@ -171,19 +172,9 @@ interface SklearnRun {
  * reference is not handicapped; both kernels are recorded.
  */
 function runSklearn(X: Float32Array, init: Float32Array, o: KMeansBenchOptions, flags: Set<string>): SklearnRun | { reason: string } {
-  if (!existsSync(PYTHON)) return { reason: `${PYTHON} is missing (apt-get install python3-sklearn python3-threadpoolctl)` };
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const probe = spawnSync(PYTHON, ['-c', 'import json, numpy, sklearn; from threadpoolctl import threadpool_info; print(json.dumps([i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"]))'], { env, encoding: 'utf8' });
-  if (probe.status !== 0) return { reason: `scikit-learn is not importable by ${PYTHON}: ${(probe.stderr || '').trim().split('\n').pop()}` };
-  const detected = (JSON.parse(probe.stdout) as string[])[0] ?? 'none';
-  const generic = ['Prescott', 'Core2', 'Penryn', 'Dunnington', 'Nehalem', 'Katmai', 'Coppermine', 'Northwood', 'Atom', 'Banias'];
-  let used = detected;
-  if (generic.includes(detected)) {
-    used = flags.has('avx512f') ? 'SkylakeX' : flags.has('avx2') ? 'Haswell' : detected;
-    if (used !== detected) env.OPENBLAS_CORETYPE = used;
-  }
+  const probed = sklearnEnvironment(flags);
+  if ('reason' in probed) return probed;
+  const { env, detected, used } = probed;
   const dir = mkdtempSync(join(tmpdir(), 'anomalyze-kmeans-'));
   try {
     writeFileSync(join(dir, 'X.npy'), npy(X, o.n, o.d));
@@ -198,6 +189,32 @@ function runSklearn(X: Float32Array, init: Float32Array, o: KMeansBenchOptions, 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The environment to run Debian's /usr/bin/python3 with scikit-learn in:
+ * OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE unset, and where OpenBLAS does not
+ * recognise the CPU and falls back to a generic SSE kernel (Debian's 0.3.21 on
+ * recent Xeons picks "Prescott"), the best kernel the CPU supports forced
+ * (SkylakeX with AVX-512, Haswell with AVX2), so that the reference is not
+ * handicapped. A reason instead where python3 or scikit-learn is missing.
+ */
+export function sklearnEnvironment(flags: Set<string>): { env: NodeJS.ProcessEnv; detected: string; used: string } | { reason: string } {
+  const install = 'apt-get install -y python3-sklearn python3-threadpoolctl';
+  if (!existsSync(PYTHON)) return { reason: `${PYTHON} is missing (${install})` };
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const probe = spawnSync(PYTHON, ['-c', 'import json, numpy, sklearn; from threadpoolctl import threadpool_info; print(json.dumps([i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"]))'], { env, encoding: 'utf8' });
+  if (probe.status !== 0) return { reason: `scikit-learn is not importable by ${PYTHON}: ${(probe.stderr || '').trim().split('\n').pop()} (${install})` };
+  const detected = (JSON.parse(probe.stdout) as string[])[0] ?? 'none';
+  const generic = ['Prescott', 'Core2', 'Penryn', 'Dunnington', 'Nehalem', 'Katmai', 'Coppermine', 'Northwood', 'Atom', 'Banias'];
+  let used = detected;
+  if (generic.includes(detected)) {
+    used = flags.has('avx512f') ? 'SkylakeX' : flags.has('avx2') ? 'Haswell' : detected;
+    if (used !== detected) env.OPENBLAS_CORETYPE = used;
+  }
+  return { env, detected, used };
 }
 
 /** A float32 C-order .npy file (format 1.0). */

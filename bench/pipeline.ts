@@ -1,10 +1,7 @@
-// Whole-process benchmarks of the two CLIs on NSL-KDD, beside the figures the
+// Whole-process benchmark of the detect CLI on NSL-KDD (training: bench/train.ts), beside the figures the
 // Python/Flask tool they replace was measured at on this machine class (quoted
 // in the issue; that tool is not run here).
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataFile } from '../src/cli/data-dir.ts';
 import { machine } from './machine.ts';
@@ -13,7 +10,6 @@ import { summarise, timeProcess } from './process.ts';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export const PYTHON_DETECT = { seconds: 0.93, maxRssMiB: 163 };
-export const TRAIN_TARGET_SECONDS = 10;
 
 function need(name: string): string {
   const path = dataFile(name);
@@ -28,18 +24,4 @@ export function benchDetect(runs: number, log: (s: string) => void) {
   log(`npm run detect on KDDTest+ × ${runs}…`);
   const r = summarise(timeProcess('npm', ['run', '-s', 'detect', '--', test, '--format', 'json'], { cwd: ROOT, runs }));
   return { machine: recorded, command: 'npm run detect -- KDDTest+.txt --format json', ...r, reference: { pythonDetect: PYTHON_DETECT } };
-}
-
-/** `npm run train` on KDDTrain+ (the whole default ensemble) as a whole process. */
-export function benchTrain(runs: number, log: (s: string) => void) {
-  const train = need('KDDTrain+.txt');
-  const out = mkdtempSync(join(tmpdir(), 'anomalyze-bench-'));
-  const recorded = machine();
-  try {
-    log(`npm run train on KDDTrain+ × ${runs}…`);
-    const r = summarise(timeProcess('npm', ['run', '-s', 'train', '--', '--data', train, '--out', join(out, 'model')], { cwd: ROOT, runs }));
-    return { machine: recorded, command: 'npm run train -- --data KDDTrain+.txt', ...r, targetSeconds: TRAIN_TARGET_SECONDS };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
 }
