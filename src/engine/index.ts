@@ -2,7 +2,7 @@
 export { Engine } from './engine.ts';
 export type { CoreExports, CoreSource } from './core.ts';
 export { matrix, checkMatrix, selectMatrix, type Matrix } from './matrix.ts';
-export { ResidentMatrix, withResident } from './resident.ts';
+export { ResidentMatrix, withResident, type GatherSource } from './resident.ts';
 export { KMeans, type KMeansParams, type KMeansAlgorithm } from './kmeans.ts';
 export { chooseCore, hasRelaxedSimd, type CoreBuilds, type CoreVariant } from './select.ts';
 export { MiniBatchKMeans, type MiniBatchKMeansParams } from './minibatch.ts';

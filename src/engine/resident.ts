@@ -9,6 +9,20 @@ import { RESIDENT, type Matrix, type ResidentHandle } from './matrix.ts';
 import { paddedCols } from './workspace.ts';
 
 /**
+ * Where rows can be gathered from other than a dense Matrix: a source that writes
+ * the padded rows itself (training keeps its matrix compact: src/train/compact.ts).
+ * It must write every float of each row (the padding as zeros) and only finite values.
+ */
+export interface GatherSource {
+  readonly rows: number;
+  readonly cols: number;
+  /** Writes `rows[i]` (i when rows is null), i < n, restricted to `cols`, at heap[i · dp …]. */
+  gatherInto(heap: Float32Array, rows: Int32Array | null, n: number, cols: Int32Array, dp: number): void;
+}
+
+const isSource = (x: Matrix | GatherSource): x is GatherSource => typeof (x as GatherSource).gatherInto === 'function';
+
+/**
  * Rows × cols of X gathered into `engine`'s memory (zero-padded rows of
  * paddedCols(cols) floats), checked finite on the way. It is a Matrix: every
  * estimator and score takes it, and on its own engine none copies it. `data`, a
@@ -41,7 +55,7 @@ export class ResidentMatrix implements Matrix {
    * values are exactly those selectMatrix would give; NaN or ±Infinity is refused,
    * naming the cell of X, as checkMatrix does.
    */
-  static gather(engine: Engine, X: Matrix, rows: ArrayLike<number> | null, cols: ArrayLike<number>, what = 'input'): ResidentMatrix {
+  static gather(engine: Engine, X: Matrix | GatherSource, rows: ArrayLike<number> | null, cols: ArrayLike<number>, what = 'input'): ResidentMatrix {
     const n = rows ? rows.length : X.rows;
     const d = cols.length;
     if (n < 1 || d < 1) throw new RangeError(`${what} is empty (${n} rows × ${d} columns); fit and predict need at least one row`);
@@ -54,7 +68,9 @@ export class ResidentMatrix implements Matrix {
     const core = engine.core;
     const ptr = core.alloc(Math.max(n * dp * 4, 16));
     try {
-      gatherInto(new Float32Array(core.memory.buffer, ptr, n * dp), X.data, width, r, n, c, dp, what);
+      const heap = new Float32Array(core.memory.buffer, ptr, n * dp);
+      if (isSource(X)) X.gatherInto(heap, r, n, c, dp);
+      else gatherInto(heap, X.data, width, r, n, c, dp, what);
     } catch (err) {
       core.free(ptr);
       throw err;
@@ -87,7 +103,7 @@ export class ResidentMatrix implements Matrix {
 }
 
 /** Runs `use` on a resident gather of X and always releases it. */
-export function withResident<T>(engine: Engine, X: Matrix, rows: ArrayLike<number> | null, cols: ArrayLike<number>, use: (m: ResidentMatrix) => T): T {
+export function withResident<T>(engine: Engine, X: Matrix | GatherSource, rows: ArrayLike<number> | null, cols: ArrayLike<number>, use: (m: ResidentMatrix) => T): T {
   const m = ResidentMatrix.gather(engine, X, rows, cols);
   try {
     return use(m);

@@ -6,7 +6,7 @@
 // geometric mean keeps one member's extreme value from deciding alone.
 
 import { calinskiHarabaszScore, KMeans, MiniBatchKMeans, silhouetteScore, withResident, withSubspaces } from '../engine/index.ts';
-import type { CentroidModel, CentroidState, Engine, Matrix } from '../engine/index.ts';
+import type { CentroidModel, CentroidState, Engine, GatherSource, Matrix } from '../engine/index.ts';
 import type { MemberSpec } from './members.ts';
 
 export interface MemberQuality {
@@ -162,7 +162,7 @@ function select(a: Float32Array, k: number): number {
  * and both quality scores.
  */
 export function fitFinalMember(
-  engine: Engine, X: Matrix, rows: ArrayLike<number> | null, spec: MemberSpec, columns: Int32Array, nInit: number, silhouetteSample: number,
+  engine: Engine, X: Matrix | GatherSource, rows: ArrayLike<number> | null, spec: MemberSpec, columns: Int32Array, nInit: number, silhouetteSample: number,
 ): { model: CentroidModel; quality: MemberQuality; scale: number } {
   return withResident(engine, X, rows, columns, (Xm) => {
     const model = fitMember(engine, Xm, spec, nInit);

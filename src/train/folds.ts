@@ -12,14 +12,25 @@
 // the module once and scored by the five fold models together, and twelve or
 // twenty-four tasks spread over the cores evenly where five folds did not.
 
-import { matrix, ResidentMatrix, withResident, type CentroidModel, type CentroidState, type Engine, type Matrix } from '../engine/index.ts';
+import { matrix, ResidentMatrix, withResident, type CentroidModel, type CentroidState, type Engine, type GatherSource, type Matrix } from '../engine/index.ts';
+import { compactSource, type CompactMatrix } from './compact.ts';
 import { fitFinalMember, fitMember, median, type MemberQuality } from '../model/ensemble.ts';
 import type { MemberSpec } from '../model/members.ts';
 
-/** The preprocessed training rows every task reads (row-major; may live in a SharedArrayBuffer). */
-export interface TrainMatrix {
-  X: Float32Array;
-  dim: number;
+/**
+ * The preprocessed training rows every task reads: dense and row-major, or
+ * compact (compact.ts); either may live in shared memory.
+ */
+export type TrainMatrix = { X: Float32Array; dim: number } | CompactMatrix;
+
+/** What members' rows are gathered from. */
+export function trainSource(data: TrainMatrix): Matrix | GatherSource {
+  return 'kind' in data && data.kind === 'compact' ? compactSource(data) : matrix((data as { X: Float32Array }).X, data.dim);
+}
+
+/** Rows of the training matrix. */
+export function trainRows(data: TrainMatrix): number {
+  return 'kind' in data && data.kind === 'compact' ? data.rows : (data as { X: Float32Array }).X.length / data.dim;
 }
 
 export interface CrossValidationTask {
@@ -73,7 +84,7 @@ export type TaskRunner = (data: TrainMatrix, tasks: TrainTask[], onResult?: (ind
 export const SCORE_BLOCK = 16384;
 
 export function runTask(engine: Engine, data: TrainMatrix, task: TrainTask): TaskResult {
-  const X = matrix(data.X, data.dim);
+  const X = trainSource(data);
   if (task.kind === 'final') {
     const { model, quality, scale } = fitFinalMember(engine, X, task.rows, task.spec, task.columns, task.nInit, task.silhouetteSample);
     return { kind: 'final', state: model.state, quality, scale };
@@ -108,7 +119,7 @@ export function runTask(engine: Engine, data: TrainMatrix, task: TrainTask): Tas
  * exactly as one nearest() call over all of them gives, a block at a time.
  */
 export function nearestDistances(
-  engine: Engine, model: CentroidModel, X: Matrix, rows: Int32Array, cols: Int32Array, block = SCORE_BLOCK,
+  engine: Engine, model: CentroidModel, X: Matrix | GatherSource, rows: Int32Array, cols: Int32Array, block = SCORE_BLOCK,
 ): Float32Array {
   const out = new Float32Array(rows.length);
   scoreRows(engine, [model], X, rows, cols, [rows.length % 2 === 1], [out], [0], block);
@@ -122,7 +133,7 @@ export function nearestDistances(
  * row where lastAlone[i], computed on its own as the odd last row of a call is.
  */
 function scoreRows(
-  engine: Engine, models: CentroidModel[], X: Matrix, rows: Int32Array, cols: Int32Array,
+  engine: Engine, models: CentroidModel[], X: Matrix | GatherSource, rows: Int32Array, cols: Int32Array,
   lastAlone: boolean[], out: Float32Array[], offset: number[], block = SCORE_BLOCK,
 ): void {
   if (!(block >= 1)) throw new RangeError(`scoreRows: the block must be at least 1 row, got ${block}`);

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { taskCost, type TaskResult, type TaskRunner, type TrainMatrix, type TrainTask } from './folds.ts';
+import { taskCost, trainRows, type TaskResult, type TaskRunner, type TrainMatrix, type TrainTask } from './folds.ts';
 
 /**
  * The worker's script. In the bundled CLI (build/cli/train.mjs) it is bundled beside
@@ -39,8 +39,8 @@ export function workerTaskRunner(threads = Math.max(1, availableParallelism())):
   });
   return async (data, tasks, onResult) => {
     if (tasks.length === 0) return [];
-    const shared: TrainMatrix = { X: toShared(data.X), dim: data.dim };
-    const rowsTotal = data.X.length / data.dim;
+    const shared: TrainMatrix = 'kind' in data ? data : { X: toShared(data.X), dim: data.dim }; // a compact matrix is shared where it can be
+    const rowsTotal = trainRows(data);
     const order = tasks.map((_, i) => i).sort((a, b) => taskCost(tasks[b], rowsTotal) - taskCost(tasks[a], rowsTotal) || a - b);
     const results: TaskResult[] = new Array(tasks.length);
     let next = 0, done = 0;
