@@ -180,9 +180,10 @@ export async function benchTrainSuite(o: TrainBenchOptions, log: (s: string) => 
       skipped: skipped ? { impl: 'scikit-learn', reason: skipped } : null,
       notes: [
         'Both sides read the same CSV and preprocess it themselves (scikit-learn: csv.reader and numpy, as src/data/preprocess.ts); preprocessingCheck compares the two matrices.',
-        'fit = the 5-fold cross-validation (n_init=1) and the final ensemble (n_init=3, silhouette on 2,000 rows, Calinski-Harabasz); on Anomalyze, with threads > 1, the folds run on worker threads while the main thread fits the final ensemble.',
+        'fit = the 5-fold cross-validation (n_init=1) and the final ensemble (n_init=3, silhouette on 2,000 rows, Calinski-Harabasz); on Anomalyze, with threads > 1, one task per member (its final fit, or its five fold fits) on worker threads, one per thread.',
         'threshold = fusing the scores, the category-weighted F1 cut and the metrics; on Anomalyze also writing the model files.',
-        'startup = the rest of the wall time: node, npm and tsx (Anomalyze), python and the imports of numpy and scikit-learn.',
+        'startup = the rest of the wall time: npm, node and the bundle (Anomalyze), python and the imports of numpy and scikit-learn.',
+        'Each side draws its own k-means++ starts, so the iterations and silhouettes differ member by member (results.*.result.members): comparable work, not the same model.',
         '1 thread: Anomalyze --workers 0 (V8 still compiles and collects garbage on helper threads); scikit-learn under threadpool_limits(1) with OMP_NUM_THREADS=OPENBLAS_NUM_THREADS=1.',
       ],
     };
