@@ -63,6 +63,9 @@ export class ReportBuilder {
 
   get rowCount(): number { return this.rows; }
 
+  /** Whether the AUCs will be exact (scores kept per row) or from the constant-size histogram; null before labelled rows. */
+  get exactMetrics(): boolean | null { return this.metrics?.exact ?? null; }
+
   add(scored: ScoredBatch): void {
     const { batch } = scored;
     const labels = batch.labels;
