@@ -210,7 +210,7 @@ async function main(): Promise<void> {
   if (plan.live) stats.start();
   try {
     const report = await runDetection(detector, counted, {
-      all: values.all, source, onRecord, live: plan.live,
+      all: values.all, source, onRecord, live: plan.live, batchSize: plan.batchSize,
       onProgress: (rows) => { rowsScored = rows; bar.update(bytes, rows); },
       afterBatch: async () => { await out.drain(); await spool?.drain(); },
       reload: () => { const d = reloaded; reloaded = null; if (d) log.text('info', 'model reloaded'); return d; },

@@ -14,7 +14,19 @@ export interface InputPlan {
   /** Bytes in the file when known (for the progress bar); null for live inputs. */
   size: number | null;
   live: boolean;
+  /** Rows per scored batch: LIVE_BATCH_SIZE for live inputs, the readers' default otherwise. */
+  batchSize?: number;
 }
+
+/**
+ * Rows per batch of a live input. The batches of a feed are scored one after another for as
+ * long as it runs, and smaller ones are cheaper there: following a file that grows by 50,000
+ * lines/s (npm run bench -- soak), batches of 1,024 rows instead of 8,192 took 8 % less CPU,
+ * and the follower's RSS was 83-101 MiB instead of 114-143 (an 8,192-row batch is 2.5 MB of
+ * features, a 4 MB matrix and the core's workspace for it, dead soon after but promoted by
+ * the collector, as its scoring outlasts several young-generation collections).
+ */
+export const LIVE_BATCH_SIZE = 1024;
 
 /** Whether stdin is a pipe or socket (a feed that may never end), not a redirected file. */
 export function stdinIsFeed(): boolean {
@@ -35,10 +47,10 @@ export async function openDetectInput(
     const s = await stat(path).catch(() => null);
     if (s?.isDirectory()) fail(`${path} is a directory; give the log file to follow`);
     const chunks = follow(path, { signal: opts.signal, from: opts.fromEnd ? 'end' : 'start', onEvent: opts.onEvent });
-    return { chunks: withIdleTicks(chunks, opts.latencyMs) as AsyncIterable<Uint8Array>, size: null, live: true };
+    return { chunks: withIdleTicks(chunks, opts.latencyMs) as AsyncIterable<Uint8Array>, size: null, live: true, batchSize: LIVE_BATCH_SIZE };
   }
   if (path === '-' && stdinIsFeed()) {
-    return { chunks: withIdleTicks(untilAborted(process.stdin, opts.signal), opts.latencyMs) as AsyncIterable<Uint8Array>, size: null, live: true };
+    return { chunks: withIdleTicks(untilAborted(process.stdin, opts.signal), opts.latencyMs) as AsyncIterable<Uint8Array>, size: null, live: true, batchSize: LIVE_BATCH_SIZE };
   }
   const input = await openInput(path);
   return { chunks: input as AsyncIterable<Uint8Array>, size: path === '-' ? null : (await stat(path)).size, live: false };
