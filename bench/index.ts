@@ -4,8 +4,8 @@
 //   detect  [--runs 5] [--json]   npm run detect on KDDTest+, whole process
 //   train   [--runs 3] [--vs-sklearn] [--threads 1,2] [--data <csv>] [--json]   npm run train on KDDTrain+, whole process and
 //           phases; with --vs-sklearn alternating with an equivalent scikit-learn script (bench/sklearn_train.py)
-//   load    [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000] [--file <csv>] [--synthetic] [--json]
-//   soak    [--seconds 300] [--rate 50000] [--json]   detect --follow on a growing file: no line lost, flat memory
+//   load    [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000] [--file <csv>] [--synthetic] [--node-flags=<flags>] [--json]
+//   soak    [--seconds 300] [--rate 50000] [--node-flags=<flags>] [--json]   detect --follow on a growing file: no line lost, flat memory
 //   pcap    [--packets N] [--gigabytes G] [--json]   capture decoding + flow assembly (in memory; or a G GB file streamed from disk)
 // Every suite prints a table headed by the machine it ran on, or with --json one JSON
 // document whose `machine` field records it (bench/machine.ts): CPU model, cores, memory,
@@ -18,7 +18,7 @@ import { benchDetect } from './pipeline.ts';
 import { benchTrainSuite, printTrain } from './train.ts';
 import { benchPcap, printPcap } from './pcap.ts';
 import { benchSoak, printSoak } from './soak.ts';
-import { benchLoad, parseLoadArgs, printLoad } from './load.ts';
+import { benchLoad, parseLoadArgs, printLoad, splitFlags } from './load.ts';
 import { machineLine } from './machine.ts';
 
 const [suite, ...rest] = process.argv.slice(2);
@@ -100,9 +100,14 @@ async function main(): Promise<void> {
   }
   if (suite === 'soak') {
     const { values } = parseArgs({
-      args: rest, options: { seconds: { type: 'string', default: '300' }, rate: { type: 'string', default: '50000' }, json: { type: 'boolean', default: false } },
+      args: rest,
+      options: {
+        seconds: { type: 'string', default: '300' }, rate: { type: 'string', default: '50000' }, 'node-flags': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
     });
-    const out = await benchSoak({ seconds: +values.seconds, rate: +values.rate }, log);
+    const nodeFlags = values['node-flags'] === undefined ? undefined : splitFlags(values['node-flags']);
+    const out = await benchSoak({ seconds: +values.seconds, rate: +values.rate, nodeFlags }, log);
     if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
     else printSoak(out);
     return;

@@ -1,5 +1,5 @@
 // npm run bench -- load [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000]
-//                       [--file <csv>] [--synthetic] [--json]
+//                       [--file <csv>] [--synthetic] [--node-flags=<flags>] [--json]
 //
 // "Run it beside a sensor": the real Node server (`npm start`'s entry, src/server/node.ts, in a
 // child process so that its memory is measured alone, with ANOMALYZE_TIMEOUT_MS set) under mixed
@@ -12,6 +12,7 @@
 //     JSON, a Content-Length over the body limit; each must get its 4xx as application/problem+json;
 //   - a slow client (raw socket) sending a valid JSON body one byte per second, which the server
 //     must cut off at its timeout (a 408 problem, or the socket closed).
+// The server runs with `npm start`'s node flags (package.json), or --node-flags=… to compare others.
 // The server's RSS is read from /proc/<pid>/status every second. Each criterion gets an explicit
 // verdict (pass, fail, or not measured with the reason); the overall verdict is "pass" only when
 // every criterion passed.
@@ -27,6 +28,7 @@ import { dataDir, dataFile } from '../src/cli/data-dir.ts';
 import { generateTraffic } from '../src/data/synthetic.ts';
 import { DEFAULT_BODY_LIMIT } from '../src/server/config.ts';
 import { machine as machineOf, machineLine, type Machine } from './machine.ts';
+import { serverNodeFlags } from './node-flags.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -53,6 +55,8 @@ export interface LoadOptions {
   rssFlatFromSecond?: number;
   /** Allowed (max − min) / min over that window (default 0.10). */
   rssTolerance?: number;
+  /** The server's node flags; default `npm start`'s (package.json). */
+  nodeFlags?: string[];
 }
 
 export type VerdictStatus = 'pass' | 'fail' | 'not measured';
@@ -83,8 +87,8 @@ export interface SlowClientRun {
 export interface LoadResult {
   /** loadAverage1m: the 1-minute load average before and after the run (other work on the same cores skews every figure). */
   machine: Omit<Machine, 'loadAverage1m'> & { loadAverage1m: { before: number; after: number } };
-  options: Required<Omit<LoadOptions, 'file' | 'synthetic'>>;
-  server: { entry: string; pid: number; timeoutMs: number; bodyLimit: number; requestTimeoutMs: number; aliveAfter: boolean; internalErrorsLogged: number };
+  options: Required<Omit<LoadOptions, 'file' | 'synthetic' | 'nodeFlags'>>;
+  server: { entry: string; nodeFlags: string[]; pid: number; timeoutMs: number; bodyLimit: number; requestTimeoutMs: number; aliveAfter: boolean; internalErrorsLogged: number };
   elapsedSeconds: number;
   requests: {
     total: StatusClasses & { all: number };
@@ -177,11 +181,12 @@ function readRssKiB(pid: number, field = 'VmRSS'): number | null {
 
 interface ChildServer { url: string; port: number; pid: number; proc: ChildProcess; output(): string; stop(): Promise<void> }
 
-async function startServer(env: Record<string, string>, log: (s: string) => void): Promise<ChildServer> {
+async function startServer(env: Record<string, string>, nodeFlags: string[], log: (s: string) => void): Promise<ChildServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // The entry `npm start` runs (without its prestart build: build/ is up to date, and others build concurrently).
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/node.ts'], {
+  // The entry and node flags `npm start` runs (tsx passes its flags on to node; without the prestart
+  // build: build/ is up to date, and others build concurrently).
+  const proc = spawn(process.execPath, ['--import', 'tsx', ...nodeFlags, 'src/server/node.ts'], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -448,8 +453,9 @@ export async function benchLoad(opts: LoadOptions, log: (s: string) => void): Pr
   const slowBody = single.slice(0, -1) + ' '.repeat(slowBytes - single.length) + '}';
 
   const bodyLimit = DEFAULT_BODY_LIMIT;
-  const server = await startServer({ ANOMALYZE_TIMEOUT_MS: String(o.timeoutMs), ANOMALYZE_BODY_LIMIT: String(bodyLimit) }, log);
-  log(`server: ${server.url} (pid ${server.pid}, src/server/node.ts, ANOMALYZE_TIMEOUT_MS=${o.timeoutMs})`);
+  const nodeFlags = opts.nodeFlags ?? serverNodeFlags();
+  const server = await startServer({ ANOMALYZE_TIMEOUT_MS: String(o.timeoutMs), ANOMALYZE_BODY_LIMIT: String(bodyLimit) }, nodeFlags, log);
+  log(`server: ${server.url} (pid ${server.pid}, node ${[...nodeFlags, 'src/server/node.ts'].join(' ')}, ANOMALYZE_TIMEOUT_MS=${o.timeoutMs})`);
   log(`load: ${o.duration} s — single-record JSON on ${o.connections} connections, ${o.uploads} × upload of ${source.file ?? 'generated CSV'} (${(source.bytes / 1e6).toFixed(1)} MB, ${source.rows} rows) in a loop, bad requests every ${o.badIntervalMs} ms, a slow client at 1 byte / ${o.slowByteIntervalMs} ms`);
 
   const messages: string[] = [];
@@ -580,7 +586,7 @@ export async function benchLoad(opts: LoadOptions, log: (s: string) => void): Pr
     const result: LoadResult = {
       machine,
       options: o,
-      server: { entry: 'src/server/node.ts (npm start)', pid: server.pid, timeoutMs: o.timeoutMs, bodyLimit, requestTimeoutMs: o.timeoutMs + 10_000, aliveAfter, internalErrorsLogged },
+      server: { entry: 'src/server/node.ts (npm start)', nodeFlags, pid: server.pid, timeoutMs: o.timeoutMs, bodyLimit, requestTimeoutMs: o.timeoutMs + 10_000, aliveAfter, internalErrorsLogged },
       elapsedSeconds: r3(loadEnd / 1000),
       requests: {
         total: withAll(total), single: withAll(singleClasses), uploads: withAll(uploadClasses), bad: withAll(badClasses), slow: withAll(slowClasses),
@@ -684,6 +690,7 @@ export function parseLoadArgs(args: string[]): LoadOptions & { json: boolean } {
       duration: { type: 'string', default: '60' }, connections: { type: 'string', default: '50' },
       uploads: { type: 'string', default: '2' }, 'timeout-ms': { type: 'string', default: '10000' },
       file: { type: 'string' }, synthetic: { type: 'boolean', default: false }, json: { type: 'boolean', default: false },
+      'node-flags': { type: 'string' },
     },
   });
   const num = (name: string, raw: string, min: number) => {
@@ -695,13 +702,19 @@ export function parseLoadArgs(args: string[]): LoadOptions & { json: boolean } {
     duration: num('duration', values.duration, 1), connections: num('connections', values.connections, 1),
     uploads: num('uploads', values.uploads, 0), timeoutMs: num('timeout-ms', values['timeout-ms'], 100),
     file: values.file, synthetic: values.synthetic, json: values.json,
+    ...(values['node-flags'] !== undefined ? { nodeFlags: splitFlags(values['node-flags']) } : {}),
   };
+}
+
+/** "--a --b=1" → ["--a", "--b=1"]; "" → []. */
+export function splitFlags(text: string): string[] {
+  return text.split(/\s+/).filter((w) => w !== '');
 }
 
 export function printLoad(r: LoadResult): void {
   const mib = (k: number) => `${(k / 1024).toFixed(1)} MiB`;
   console.log(`${machineLine({ ...r.machine, loadAverage1m: r.machine.loadAverage1m.before })} before, ${r.machine.loadAverage1m.after} after`);
-  console.log(`Load beside a sensor: server ${r.server.entry}, pid ${r.server.pid}, ANOMALYZE_TIMEOUT_MS=${r.server.timeoutMs}`);
+  console.log(`Load beside a sensor: server ${r.server.entry}, node flags ${r.server.nodeFlags.join(' ') || '(none)'}, pid ${r.server.pid}, ANOMALYZE_TIMEOUT_MS=${r.server.timeoutMs}`);
   console.log(`${r.elapsedSeconds.toFixed(1)} s of load; upload: ${r.uploads.source.file ?? 'generated traffic'} (${(r.uploads.source.bytes / 1e6).toFixed(1)} MB, ${r.uploads.source.rows} rows)${r.uploads.source.note ? ` — ${r.uploads.source.note}` : ''}`);
   const cls = (c: LoadResult['requests']['total']) => ({ all: c.all, '2xx': c['2xx'], '4xx': c['4xx'], '5xx': c['5xx'], other: c['1xx'] + c['3xx'] });
   const q = r.requests;

@@ -1,8 +1,9 @@
-// npm run bench -- soak [--seconds 300] [--rate 50000] [--json]
+// npm run bench -- soak [--seconds 300] [--rate 50000] [--node-flags=<flags>] [--json]
 // `npm run detect -- --follow` on a file that grows at `rate` lines per second for
 // `seconds`: every line written must be scored (count in = count scored), and the
 // detector's memory must not grow (RSS sampled every second, flat from the 10th
-// second on). A benchmark, not a test: five minutes is the default.
+// second on). A benchmark, not a test: five minutes is the default. The detector runs
+// with `npm run detect`'s node flags (package.json), or --node-flags=… to compare others.
 
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateTraffic } from '../src/data/synthetic.ts';
 import { machine, machineLine, type Machine } from './machine.ts';
+import { detectNodeFlags } from './node-flags.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -18,11 +20,21 @@ export interface SoakResult {
   machine: Machine;
   seconds: number;
   rate: number;
+  /** The detector's node flags (npm run detect's unless --node-flags gave others). */
+  nodeFlags: string[];
   written: number;
   scored: number;
   lost: number;
   summaryRows: number | null;
-  rssMiB: { at10s: number | null; min: number; max: number; last: number; growthFrom10s: number | null };
+  /**
+   * growthFrom10s (the verdict): the highest sample after the 10th second over the 10th, less 1.
+   * swingFrom10s (max/min after the 10th second) and slopeMiBPerMinute (least squares) tell a
+   * climb from a saw-tooth; they are reported, not judged.
+   */
+  rssMiB: {
+    at10s: number | null; min: number; max: number; last: number; growthFrom10s: number | null;
+    swingFrom10s: number | null; slopeMiBPerMinute: number | null; samples: number[];
+  };
   verdicts: { noLineLost: boolean; memoryFlat: boolean };
 }
 
@@ -35,14 +47,16 @@ const rssOf = (pid: number): number | null => {
   }
 };
 
-export async function benchSoak(opts: { seconds: number; rate: number }, log: (s: string) => void): Promise<SoakResult> {
+export async function benchSoak(opts: { seconds: number; rate: number; nodeFlags?: string[] }, log: (s: string) => void): Promise<SoakResult> {
   const recorded = machine(); // before the detector and the writer load the cores
   log(machineLine(recorded));
   const dir = mkdtempSync(join(tmpdir(), 'anomalyze-soak-'));
   const file = join(dir, 'conn.csv');
   writeFileSync(file, '');
   const lines = generateTraffic({ rows: 20_000, seed: 3 }).trimEnd().split('\n').map((l) => l + '\n');
-  const child = spawn(process.execPath, ['--no-liftoff', '--max-semi-space-size=4', join(ROOT, 'build/cli/detect.mjs'), file,
+  const nodeFlags = opts.nodeFlags ?? detectNodeFlags();
+  log(`detector: node ${[...nodeFlags, 'build/cli/detect.mjs'].join(' ')} --follow …`);
+  const child = spawn(process.execPath, [...nodeFlags, join(ROOT, 'build/cli/detect.mjs'), file,
     '--follow', '--format', 'ndjson', '--all', '--max-latency', '500'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let scored = 0; // output lines: one per record (--all), then the summary
   let tail = ''; // the last few KB of output, for the summary line
@@ -90,19 +104,34 @@ export async function benchSoak(opts: { seconds: number; rate: number }, log: (s
   const after = rss.slice(9);
   const max = Math.max(...rss), min = Math.min(...rss);
   const growth = at10 !== null && after.length ? Math.max(...after) / at10 - 1 : null;
+  const swing = at10 !== null ? Math.max(...after) / Math.min(...after) : null;
   return {
     machine: recorded,
-    seconds: opts.seconds, rate: opts.rate, written, scored: recordsScored, lost: written - recordsScored, summaryRows,
-    rssMiB: { at10s: at10 && round(at10), min: round(min), max: round(max), last: round(rss.at(-1) ?? 0), growthFrom10s: growth === null ? null : round(growth * 100) / 100 },
+    seconds: opts.seconds, rate: opts.rate, nodeFlags, written, scored: recordsScored, lost: written - recordsScored, summaryRows,
+    rssMiB: {
+      at10s: at10 && round(at10), min: round(min), max: round(max), last: round(rss.at(-1) ?? 0), growthFrom10s: growth === null ? null : round(growth * 100) / 100,
+      swingFrom10s: swing === null ? null : Math.round(swing * 1000) / 1000, slopeMiBPerMinute: at10 !== null ? round(slopePerMinute(after)) : null, samples: rss.map(round),
+    },
     verdicts: { noLineLost: recordsScored === written && summaryRows === written, memoryFlat: growth !== null && growth <= 0.1 },
   };
 }
 
 const round = (x: number): number => Math.round(x * 10) / 10;
 
+/** Least-squares slope of samples taken once a second, per minute. */
+function slopePerMinute(ys: number[]): number {
+  const n = ys.length;
+  if (n < 2) return 0;
+  const mt = (n - 1) / 2;
+  const my = ys.reduce((a, y) => a + y, 0) / n;
+  let num = 0, den = 0;
+  ys.forEach((y, t) => { num += (t - mt) * (y - my); den += (t - mt) ** 2; });
+  return (num / den) * 60;
+}
+
 export function printSoak(r: SoakResult): void {
   console.log(machineLine(r.machine));
-  console.log(`detect --follow soak: ${r.seconds} s at ${r.rate.toLocaleString('en-US')} lines/s`);
+  console.log(`detect --follow soak: ${r.seconds} s at ${r.rate.toLocaleString('en-US')} lines/s (node ${r.nodeFlags.join(' ') || '(no flags)'})`);
   console.table({
     lines: { written: r.written, scored: r.scored, 'summary rows': r.summaryRows ?? 'n/a', lost: r.lost, verdict: r.verdicts.noLineLost ? 'pass' : 'FAIL' },
   });
@@ -113,4 +142,8 @@ export function printSoak(r: SoakResult): void {
       'flat (≤ 10 %)': r.rssMiB.growthFrom10s === null ? 'not measured (under 10 s)' : r.verdicts.memoryFlat ? 'pass' : 'FAIL',
     },
   });
+  if (r.rssMiB.swingFrom10s !== null) {
+    console.log(`after the 10th second: max/min ${r.rssMiB.swingFrom10s.toFixed(3)}, trend ${r.rssMiB.slopeMiBPerMinute! >= 0 ? '+' : ''}${r.rssMiB.slopeMiBPerMinute} MiB/min`);
+  }
+  console.log(`RSS each second (MiB): ${r.rssMiB.samples.map((x) => x.toFixed(0)).join(' ')}`);
 }

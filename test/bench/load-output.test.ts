@@ -2,7 +2,8 @@
 // behaviour every run must show whatever the machine: bad requests get their 4xx as problem+json,
 // no 5xx, the slow client is cut off. Speed and memory figures are not tested here.
 import { describe, expect, it } from 'vitest';
-import { benchLoad, type LoadResult } from '../../bench/load.ts';
+import { benchLoad, parseLoadArgs, splitFlags, type LoadResult } from '../../bench/load.ts';
+import { serverNodeFlags } from '../../bench/node-flags.ts';
 import { expectMachine } from './expect-machine.ts';
 
 describe('benchLoad', () => {
@@ -69,5 +70,14 @@ describe('benchLoad', () => {
     expect(r.verdict).toBe(statuses.includes('fail') ? 'fail' : statuses.includes('not measured') ? 'incomplete' : 'pass');
     expect(logs.some((l) => l.startsWith('verdict: '))).toBe(true);
     expect(r.server.aliveAfter).toBe(true);
+    // The server ran with npm start's node flags.
+    expect(r.server.nodeFlags).toEqual(serverNodeFlags());
   }, 90_000);
+
+  it('takes other node flags with --node-flags=… (to compare), npm start\'s by default', () => {
+    expect(parseLoadArgs([]).nodeFlags).toBeUndefined();
+    expect(parseLoadArgs(['--node-flags=--a  --b=1']).nodeFlags).toEqual(['--a', '--b=1']);
+    expect(parseLoadArgs(['--node-flags=']).nodeFlags).toEqual([]);
+    expect(splitFlags(' ')).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { machine, machineLine } from '../../bench/machine.ts';
+import { detectNodeFlags } from '../../bench/node-flags.ts';
 import { dataFile } from '../../src/cli/data-dir.ts';
 import { generateTraffic } from '../../src/data/synthetic.ts';
 import { runCli } from '../helpers/cli.ts';
@@ -49,6 +50,8 @@ describe('every suite records the machine, in its table and its JSON', () => {
     const out = JSON.parse(await bench([...args, '--json']));
     expectMachine(out.machine);
     expect(out.lost).toBe(0);
+    expect(out.nodeFlags).toEqual(detectNodeFlags()); // npm run detect's
+    expect(JSON.parse(await bench([...args, '--node-flags=--no-liftoff', '--json'])).nodeFlags).toEqual(['--no-liftoff']);
     expect((await bench(args)).split('\n')[0]).toMatch(LINE);
   }, 60_000);
 
