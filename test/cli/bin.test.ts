@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { detectNodeFlags } from '../../bench/node-flags.ts';
 import { ROOT, runCli, type CliResult } from '../helpers/cli.ts';
 
 const BIN = join(ROOT, 'bin/anomalyze.mjs');
@@ -74,7 +75,8 @@ describe('bin/anomalyze.mjs', () => {
     expect(r.code, r.stderr).toBe(0);
     const last = JSON.parse(r.stdout.trim().split('\n').pop()!) as { summary: { rows: number } };
     expect(last.summary.rows).toBe(300);
-    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --no-liftoff --max-semi-space-size=4');
+    expect(readFileSync(BIN, 'utf8').split('\n')[0]).toBe(`#!/usr/bin/env -S node ${detectNodeFlags().join(' ')}`); // npm run detect's flags
+    expect(detectNodeFlags()).toEqual(['--no-liftoff', '--max-semi-space-size=4', '--heap-growing-percent=30']);
   });
 
   it('train through the bundle (folds on bundled worker threads) writes the same files as the TypeScript CLI', async () => {
