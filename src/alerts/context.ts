@@ -1,6 +1,8 @@
 // What every alert format needs besides the record itself: which model judged
 // it, against which threshold, and where the alert comes from.
 
+import { rowThreshold } from '../model/scoring.ts';
+
 export interface AlertContext {
   /** Model id (Model.id), so that an alert can be traced to the model that raised it. */
   model: string;
@@ -18,7 +20,7 @@ export interface AlertContext {
 
 /** The threshold the record was judged by: the warm-up one for a warm-up record. */
 export function recordThreshold(r: { warmup?: boolean }, ctx: AlertContext): number {
-  return r.warmup && ctx.warmupThreshold !== undefined ? ctx.warmupThreshold : ctx.threshold;
+  return rowThreshold(ctx, r.warmup);
 }
 
 /** The context for a model's alerts. */

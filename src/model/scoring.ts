@@ -23,6 +23,11 @@ export interface ScoringParams {
   warmupThreshold?: number;
 }
 
+/** The threshold a row is judged by: the warm-up one for a warm-up row, when there is one. */
+export function rowThreshold(p: { threshold: number; warmupThreshold?: number }, warmup: boolean | undefined): number {
+  return warmup && p.warmupThreshold !== undefined ? p.warmupThreshold : p.threshold;
+}
+
 /** The scoring parameters for a warm-up row (see ScoringParams.warmupThreshold). */
 export function warmupScoring(p: ScoringParams): ScoringParams {
   return p.warmupThreshold === undefined ? p : { ...p, threshold: p.warmupThreshold };

@@ -97,9 +97,9 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   // Label-free folds are contiguous blocks in file (time) order: traffic is
   // correlated in time, and interleaved folds would score each row by a model that
   // saw its neighbours, making the false-alarm estimate optimistic. Rows whose
-  // traffic windows were still filling (the capture's first connections) are held
-  // out with the first fold only: the other folds fit on them, as the final model
-  // does, and their own threshold comes from the first fold's scores of them.
+  // traffic windows were still filling (the capture's first connections) are dealt
+  // out to the folds in turn, so that every fold fits on most of them, as the final
+  // model does; their own threshold comes from their held-out scores.
   let warm = far !== undefined && batch.identity ? batch.identity.warmup : null;
   const warmCount = warm ? normalIdx.filter((r) => warm![r] === 1).length : 0;
   if (warm && normalRows - warmCount < minRows) {
@@ -115,9 +115,14 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
   if (far === undefined) normalIdx.forEach((r, i) => { foldOfSteady[r] = i % folds; });
   else steadyIdx.forEach((r, i) => { foldOfSteady[r] = Math.min(folds - 1, Math.floor((i * folds) / steadyIdx.length)); });
   const foldRows: { fitRows: Int32Array; heldRows: Int32Array }[] = [];
+  // Per fold, the held-out rows of each kind, for their thresholds.
+  const heldSteady: Int32Array[] = [];
+  const heldWarmup: Int32Array[] = [];
   for (let f = 0; f < folds; f++) {
     const held = steadyIdx.filter((r) => foldOfSteady[r] === f);
-    const heldWarm = warmIdx.filter((_, i) => i % folds === f);
+    const heldWarm = warmIdx.filter((r) => warmFold[r] === f);
+    heldSteady.push(Int32Array.from(held));
+    heldWarmup.push(Int32Array.from(heldWarm));
     foldRows.push({
       fitRows: Int32Array.from(normalIdx.filter((r) => (isWarm(r) ? warmFold[r] !== f : foldOfSteady[r] !== f))),
       heldRows: Int32Array.from([...held, ...heldWarm]),
@@ -160,11 +165,10 @@ export async function trainModel(engine: Engine, batch: RecordBatch, opts: Train
 
   const truth = Uint8Array.from(mask, (v) => 1 - v);
   if (far !== undefined) {
-    const heldOut = foldRows.map((f) => f.heldRows.filter((r) => !isWarm(r)));
-    const chosen = falseAlarmThreshold(cvScores, heldOut, far);
+    const chosen = falseAlarmThreshold(cvScores, heldSteady, far);
     // The warm-up cut: same rate, never below the steady one (a row with less
     // history is not more suspect for it).
-    const warmChosen = warmIdx.length > 0 ? falseAlarmThreshold(cvScores, foldRows.map((_, f) => Int32Array.from(warmIdx.filter((r) => warmFold[r] === f))), far) : null;
+    const warmChosen = warmIdx.length > 0 ? falseAlarmThreshold(cvScores, heldWarmup, far) : null;
     const scoring: ScoringParams = {
       threshold: chosen.threshold,
       severityCuts: DEFAULT_SEVERITY_CUTS,

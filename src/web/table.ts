@@ -2,7 +2,7 @@
 // at a time. Each row opens a details panel with every feature and the top contributors.
 
 import type { DetectionRecord } from '../detect/report.ts';
-import { SEVERITIES, type Severity } from '../model/scoring.ts';
+import { rowThreshold, SEVERITIES, type Severity } from '../model/scoring.ts';
 import { h } from './dom.ts';
 import { categoryName, fmtInt, fmtNumber, fmtPct } from './format.ts';
 import { destination, fmtTime, source } from './identity.ts';
@@ -192,7 +192,7 @@ export class AnomalyTable {
   private renderRow(r: DetectionRecord): HTMLTableRowElement {
     // A warm-up record (traffic windows still filling) is judged by the warm-up threshold.
     const { summary } = this.view;
-    const threshold = r.warmup && summary.warmupThreshold !== undefined ? summary.warmupThreshold : summary.threshold;
+    const threshold = rowThreshold(summary, r.warmup);
     const open = (opener: HTMLElement): void => this.ctx.showDetails(this.ctx.details(r.row), threshold, opener);
     const button = h('button', { type: 'button', class: 'row-link', 'aria-label': `Details for row ${r.row}`, 'data-testid': 'row-details' }, `#${r.row}`);
     button.addEventListener('click', (e) => { e.stopPropagation(); open(button); });
