@@ -23,11 +23,16 @@ export class PlainRecords implements RecordSource {
   private lines: number[] = [];
   private carry = '';
   /** Physical lines consumed so far. */
-  private line = 0;
+  private line: number;
   private fallback: RecordSource | null = null;
 
-  /** `general(lineOffset)` makes the csv-parse tokenizer that takes over. */
-  constructor(private readonly source: string | undefined, private readonly general: (lineOffset: number) => RecordSource) {}
+  /**
+   * `general(lineOffset)` makes the csv-parse tokenizer that takes over; `lineOffset`:
+   * physical lines before the first one this tokenizer sees.
+   */
+  constructor(private readonly source: string | undefined, private readonly general: (lineOffset: number) => RecordSource, lineOffset = 0) {
+    this.line = lineOffset;
+  }
 
   async write(text: string): Promise<void> {
     if (this.fallback) return this.fallback.write(text);
@@ -89,16 +94,26 @@ export class PlainRecords implements RecordSource {
 
   private addLine(text: string): void {
     this.line++;
-    if (text.length === 0) return; // csv-parse's skip_empty_lines
-    const record = text.split(',');
-    for (let i = 0; i < record.length; i++) {
-      const f = record[i];
-      if (f.length > 0 && (maybeSpace(f.charCodeAt(0)) || maybeSpace(f.charCodeAt(f.length - 1)))) record[i] = f.trim();
-    }
-    if (record.length === 1 && record[0] === '') return; // whitespace only: skipped, as csv-parse does
+    const record = plainFields(text);
+    if (record === null) return;
     this.fields.push(record);
     this.lines.push(this.line);
   }
+}
+
+/**
+ * The fields of one plain line (no quotes, no line end), trimmed as csv-parse's `trim`
+ * does; null for a line csv-parse skips (empty or whitespace only).
+ */
+export function plainFields(text: string): string[] | null {
+  if (text.length === 0) return null; // csv-parse's skip_empty_lines
+  const record = text.split(',');
+  for (let i = 0; i < record.length; i++) {
+    const f = record[i];
+    if (f.length > 0 && (maybeSpace(f.charCodeAt(0)) || maybeSpace(f.charCodeAt(f.length - 1)))) record[i] = f.trim();
+  }
+  if (record.length === 1 && record[0] === '') return null; // whitespace only: skipped, as csv-parse does
+  return record;
 }
 
 /** Longest line the plain path buffers (csv-parse gets the same max_record_size). */

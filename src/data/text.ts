@@ -19,27 +19,44 @@ const BINARY_RE = /[\0-\x08\x0e-\x1f\uFFFD]/;
 const BINARY_HINT =
   'If it is compressed (.gz, .zip), decompress it first; save spreadsheets and UTF-16 text as plain UTF-8 CSV.';
 
+/**
+ * Throws the "not a text file" error when `text` holds a NUL, another C0 control or a
+ * U+FFFD; `line` is the physical line `text` starts on.
+ */
+export function checkText(text: string, line: number, source?: string): void {
+  const m = BINARY_RE.exec(text);
+  if (!m) return;
+  const what =
+    m[0] === '\0' ? 'a NUL byte' : m[0] === '\uFFFD' ? 'bytes that are not valid UTF-8' : `control character 0x${m[0].charCodeAt(0).toString(16).padStart(2, '0')}`;
+  throw new InputError(`the input does not look like a text CSV file (found ${what})`, {
+    source,
+    line: line + countNewlines(text, m.index),
+    hint: BINARY_HINT,
+    kind: 'syntax',
+  });
+}
+
+export interface TextChunkOptions {
+  /**
+   * The input is the rest of one already begun (the byte reader's hand-over):
+   * counting starts at this physical line and a leading U+FEFF is not a BOM.
+   */
+  fromLine?: number;
+}
+
 /** Decode input to text chunks, rejecting binary content with the line where it starts. */
-export async function* textChunks(input: CsvInput, source?: string): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8'); // non-fatal: bad bytes become U+FFFD, reported below
-  let line = 1; // physical line at the start of the next chunk
-  let first = true;
+export async function* textChunks(input: CsvInput, source?: string, opts: TextChunkOptions = {}): AsyncGenerator<string> {
+  const midStream = opts.fromLine !== undefined;
+  // Non-fatal: bad bytes become U+FFFD, reported by checkText.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: midStream });
+  let line = opts.fromLine ?? 1; // physical line at the start of the next chunk
+  let first = !midStream;
   const emit = (text: string): string => {
     if (first && text !== '') {
       first = false;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // BOM in string input
     }
-    const m = BINARY_RE.exec(text);
-    if (m) {
-      const what =
-        m[0] === '\0' ? 'a NUL byte' : m[0] === '\uFFFD' ? 'bytes that are not valid UTF-8' : `control character 0x${m[0].charCodeAt(0).toString(16).padStart(2, '0')}`;
-      throw new InputError(`the input does not look like a text CSV file (found ${what})`, {
-        source,
-        line: line + countNewlines(text, m.index),
-        hint: BINARY_HINT,
-        kind: 'syntax',
-      });
-    }
+    checkText(text, line, source);
     line += countNewlines(text, text.length);
     return text;
   };

@@ -21,6 +21,8 @@ export interface RunOptions {
   batchSize?: number;
   /** Receives each reported record; when given, records are not collected in the report. */
   onRecord?: (record: DetectionRecord) => void;
+  /** false: read CSV bytes through the text path, the byte reader's reference (see ReadOptions.fastBytes). */
+  fastBytes?: boolean;
   /** Called after each batch with the rows done so far. */
   onProgress?: (rows: number) => void;
   /** Awaited after each batch: lets a slow consumer of onRecord hold the reading back. */
@@ -131,7 +133,7 @@ export async function runDetection(detector: Detector | DetectorChoice, input: C
     opts.onDetector?.(picked);
     return picked;
   };
-  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize, live: opts.live })) {
+  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize, live: opts.live, fastBytes: opts.fastBytes })) {
     const next = opts.reload?.();
     if (next) {
       detector = next;
