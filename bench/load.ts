@@ -1,7 +1,7 @@
 // npm run bench -- load [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000]
 //                       [--file <csv>] [--synthetic] [--node-flags=<flags>] [--json]
 //
-// "Run it beside a sensor": the real Node server (`npm start`'s entry, src/server/node.ts, in a
+// "Run it beside a sensor": the real Node server (`npm start`'s entry, build/cli/server.mjs, in a
 // child process so that its memory is measured alone, with ANOMALYZE_TIMEOUT_MS set) under mixed
 // load for `duration` seconds, all at once:
 //   - single-record JSON requests on `connections` keep-alive connections (autocannon, as in
@@ -28,7 +28,7 @@ import { dataDir, dataFile } from '../src/cli/data-dir.ts';
 import { generateTraffic } from '../src/data/synthetic.ts';
 import { DEFAULT_BODY_LIMIT } from '../src/server/config.ts';
 import { machine as machineOf, machineLine, type Machine } from './machine.ts';
-import { serverNodeFlags } from './node-flags.ts';
+import { SERVER_ENTRY, serverNodeFlags } from './node-flags.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -184,9 +184,9 @@ interface ChildServer { url: string; port: number; pid: number; proc: ChildProce
 async function startServer(env: Record<string, string>, nodeFlags: string[], log: (s: string) => void): Promise<ChildServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  // The entry and node flags `npm start` runs (tsx passes its flags on to node; without the prestart
-  // build: build/ is up to date, and others build concurrently).
-  const proc = spawn(process.execPath, ['--import', 'tsx', ...nodeFlags, 'src/server/node.ts'], {
+  // The entry and node flags `npm start` runs (without the prestart build: `npm run bench`'s
+  // prebench brought build/ up to date).
+  const proc = spawn(process.execPath, [...nodeFlags, SERVER_ENTRY], {
     cwd: ROOT,
     env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -455,7 +455,7 @@ export async function benchLoad(opts: LoadOptions, log: (s: string) => void): Pr
   const bodyLimit = DEFAULT_BODY_LIMIT;
   const nodeFlags = opts.nodeFlags ?? serverNodeFlags();
   const server = await startServer({ ANOMALYZE_TIMEOUT_MS: String(o.timeoutMs), ANOMALYZE_BODY_LIMIT: String(bodyLimit) }, nodeFlags, log);
-  log(`server: ${server.url} (pid ${server.pid}, node ${[...nodeFlags, 'src/server/node.ts'].join(' ')}, ANOMALYZE_TIMEOUT_MS=${o.timeoutMs})`);
+  log(`server: ${server.url} (pid ${server.pid}, node ${[...nodeFlags, SERVER_ENTRY].join(' ')}, ANOMALYZE_TIMEOUT_MS=${o.timeoutMs})`);
   log(`load: ${o.duration} s — single-record JSON on ${o.connections} connections, ${o.uploads} × upload of ${source.file ?? 'generated CSV'} (${(source.bytes / 1e6).toFixed(1)} MB, ${source.rows} rows) in a loop, bad requests every ${o.badIntervalMs} ms, a slow client at 1 byte / ${o.slowByteIntervalMs} ms`);
 
   const messages: string[] = [];
@@ -586,7 +586,7 @@ export async function benchLoad(opts: LoadOptions, log: (s: string) => void): Pr
     const result: LoadResult = {
       machine,
       options: o,
-      server: { entry: 'src/server/node.ts (npm start)', nodeFlags, pid: server.pid, timeoutMs: o.timeoutMs, bodyLimit, requestTimeoutMs: o.timeoutMs + 10_000, aliveAfter, internalErrorsLogged },
+      server: { entry: `${SERVER_ENTRY} (npm start)`, nodeFlags, pid: server.pid, timeoutMs: o.timeoutMs, bodyLimit, requestTimeoutMs: o.timeoutMs + 10_000, aliveAfter, internalErrorsLogged },
       elapsedSeconds: r3(loadEnd / 1000),
       requests: {
         total: withAll(total), single: withAll(singleClasses), uploads: withAll(uploadClasses), bad: withAll(badClasses), slow: withAll(slowClasses),

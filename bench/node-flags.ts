@@ -25,5 +25,8 @@ export function scriptNodeFlags(script: string, runner: string, entry: string, p
 /** `npm run detect`'s node flags (node … build/cli/detect.mjs). */
 export const detectNodeFlags = (): string[] => scriptNodeFlags('detect', 'node', 'build/cli/detect.mjs');
 
-/** `npm start`'s node flags (tsx passes them on to node: tsx … src/server/node.ts). */
-export const serverNodeFlags = (): string[] => scriptNodeFlags('start', 'tsx', 'src/server/node.ts');
+/** The bundled server (src/server/node.ts) that `npm start` runs. */
+export const SERVER_ENTRY = 'build/cli/server.mjs';
+
+/** `npm start`'s node flags (node … build/cli/server.mjs). */
+export const serverNodeFlags = (): string[] => scriptNodeFlags('start', 'node', SERVER_ENTRY);

@@ -1,6 +1,7 @@
-// Bundles the CLIs into ES modules (build/cli/detect.mjs, train.mjs with its
-// fold-worker.mjs, sample.mjs), so that `npm run detect` and `npx anomalyze …`
-// (bin/anomalyze.mjs) start plain node: no TypeScript loader on the hot path.
+// Bundles the CLIs and the Node server into ES modules (build/cli/detect.mjs, train.mjs
+// with its fold-worker.mjs, sample.mjs, server.mjs), so that `npm run detect`, `npx
+// anomalyze …` (bin/anomalyze.mjs) and `npm start` run plain node: no TypeScript loader
+// on the hot path, and none of its transpiled sources in the server's memory.
 // Plain JavaScript on purpose: it runs before anything is compiled.
 // The bundle sits two folders deep, like the sources, so the paths they
 // resolve from import.meta.url (build/, models/) stay the same.
@@ -12,7 +13,10 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 
 await build({
   absWorkingDir: root,
-  entryPoints: { detect: 'src/cli/detect.ts', train: 'src/cli/train.ts', 'fold-worker': 'src/train/fold-worker.ts', sample: 'src/cli/sample.ts' },
+  entryPoints: {
+    detect: 'src/cli/detect.ts', train: 'src/cli/train.ts', 'fold-worker': 'src/train/fold-worker.ts', sample: 'src/cli/sample.ts',
+    server: 'src/server/node.ts',
+  },
   outdir: 'build/cli',
   outExtension: { '.js': '.mjs' },
   bundle: true,
