@@ -2,7 +2,7 @@
 
 export { alloc, free, liveBlocks } from './memory';
 export { seedRandom, nextBelow as randomBelow } from './rng';
-export { nearest, distances, inertiaOf, meanColumnVariance, gatherColumns, columnShares } from './distance';
+export { nearest, distances, inertiaOf, meanColumnVariance, gatherRuns, columnShares } from './distance';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';
 export { hamerly, hamerlyScoredShare } from './hamerly';

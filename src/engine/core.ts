@@ -15,8 +15,8 @@ export interface CoreExports {
   distances(X: number, n: number, dp: number, C: number, k: number, out: number): void;
   inertiaOf(X: number, n: number, dp: number, C: number, labels: number): number;
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
-  gatherColumns(src: number, n: number, srcDp: number, cols: number, m: number, dst: number, dstDp: number): void;
-  columnShares(X: number, dp: number, C: number, labels: number, rows: number, nRows: number, m: number, cols: number, weight: number, out: number, outStride: number): void;
+  gatherRuns(src: number, n: number, srcDp: number, runs: number, nRuns: number, m: number, dst: number, dstDp: number): void;
+  columnShares(X: number, xDp: number, C: number, cDp: number, labels: number, rows: number, nRows: number, m: number, cols: number, weight: number, out: number, outStride: number): void;
   kmeansPlusPlus(X: number, n: number, dp: number, k: number, C: number, trials: number): void;
   lloyd(X: number, n: number, dp: number, C: number, k: number, maxIter: number, tolAbs: number, labels: number, dists: number): number;
   /** Hamerly's bounds on Lloyd's iterations: same arguments and, bit for bit, the same result as lloyd. */

@@ -24,7 +24,7 @@ export interface SubspaceResult {
   columnShares(rows: Int32Array): Float64Array;
 }
 
-interface Prepared { k: number; dim: number; dp: number; cols: number; c: number; labels: number }
+interface Prepared { k: number; dim: number; dp: number; cols: number; runs: number; nRuns: number; c: number; labels: number }
 
 /** Nearest centroids per model; `use` runs while the data is still in the module. */
 export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceModel[], use: (r: SubspaceResult) => T): T {
@@ -41,9 +41,13 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
       for (const c of columns) if (!(c >= 0 && c < X.cols)) throw new RangeError(`column ${c} is outside the input's 0..${X.cols - 1}`);
       const cols = ws.alloc(dim * 4);
       ws.i32(cols, dim).set(columns);
-      return { k, dim, dp: paddedCols(dim), cols, c: ws.centroidsIn(centroids, k, dim), labels: ws.alloc(n * 4) };
+      const list = columnRuns(columns);
+      const runs = ws.alloc(list.length * 4);
+      ws.i32(runs, list.length).set(list);
+      return { k, dim, dp: paddedCols(dim), cols, runs, nRuns: list.length / 3, c: ws.centroidsIn(centroids, k, dim), labels: ws.alloc(n * 4) };
     });
-    const gather = (p: Prepared) => core.gatherColumns(x, n, paddedCols(X.cols), p.cols, p.dim, sub, p.dp);
+    const xDp = paddedCols(X.cols);
+    const gather = (p: Prepared) => core.gatherRuns(x, n, xDp, p.runs, p.nRuns, p.dim, sub, p.dp);
     const dists = ws.alloc(n * 4);
     const nearest = prepared.map((p) => {
       gather(p);
@@ -52,13 +56,25 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
       for (let i = 0; i < n; i++) distances[i] = Math.sqrt(distances[i]);
       return { labels: ws.i32(p.labels, n).slice(), distances };
     });
-    return use({ nearest, columnShares: (rows) => shares(ws, X.cols, rows, sub, prepared, models, gather) });
+    return use({ nearest, columnShares: (rows) => shares(ws, X.cols, rows, x, xDp, prepared, models) });
   });
 }
 
+/** Runs of consecutive columns: (source column, destination column, length) triples. */
+export function columnRuns(columns: ArrayLike<number>): Int32Array {
+  const runs: number[] = [];
+  for (let t = 0; t < columns.length; ) {
+    let len = 1;
+    while (t + len < columns.length && columns[t + len] === columns[t] + len) len++;
+    runs.push(columns[t], t, len);
+    t += len;
+  }
+  return Int32Array.from(runs);
+}
+
 function shares(
-  ws: Workspace, width: number, rows: Int32Array, sub: number,
-  prepared: Prepared[], models: SubspaceModel[], gather: (p: Prepared) => void,
+  ws: Workspace, width: number, rows: Int32Array, x: number, xDp: number,
+  prepared: Prepared[], models: SubspaceModel[],
 ): Float64Array {
   if (rows.length === 0) return new Float64Array(0);
   const core = ws.core;
@@ -67,8 +83,7 @@ function shares(
   const out = ws.alloc(rows.length * width * 8);
   new Float64Array(core.memory.buffer, out, rows.length * width).fill(0);
   prepared.forEach((p, idx) => {
-    gather(p);
-    core.columnShares(sub, p.dp, p.c, p.labels, list, rows.length, p.dim, p.cols, models[idx].weight ?? 1, out, width);
+    core.columnShares(x, xDp, p.c, p.dp, p.labels, list, rows.length, p.dim, p.cols, models[idx].weight ?? 1, out, width);
   });
   return new Float64Array(core.memory.buffer, out, rows.length * width).slice();
 }
