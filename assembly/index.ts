@@ -2,6 +2,7 @@
 
 export { alloc, free, liveBlocks } from './memory';
 export { seedRandom, nextBelow as randomBelow } from './rng';
+export { firstNonFinite } from './finite';
 export { nearest, distances, inertiaOf, meanColumnVariance, gatherRuns, columnShares } from './distance';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';

@@ -58,6 +58,7 @@ export class Preprocessor {
   private readonly scale: Float64Array;
   private readonly zero: Float64Array; // standardised value of a one-hot 0, per column
   private readonly one: Float64Array; // standardised value of a one-hot 1, per column
+  private readonly zeroTail: Float32Array; // the one-hot columns of a row before its ones are set
   private readonly columnFeature: string[];
 
   constructor(state: PreprocessorState) {
@@ -91,6 +92,7 @@ export class Preprocessor {
       }
       this.codes.push(map);
     }
+    this.zeroTail = Float32Array.from(this.zero.subarray(numeric.length));
   }
 
   /**
@@ -183,7 +185,7 @@ export class Preprocessor {
     if (!sameSchema(batch.schema, this.schema)) {
       throw new Error(`transform: the batch has the ${batch.schema.name} features but the preprocessing expects ${this.schema.name}`);
     }
-    const { logMask, mean, scale, zero, one, codes } = this;
+    const { logMask, mean, scale, zeroTail, one, codes } = this;
     const NUM = this.numericCount;
     const nCat = codes.length;
     const x = batch.numeric;
@@ -200,7 +202,7 @@ export class Preprocessor {
         // number: 13 MB of garbage per KDDTest+ (test/data/preprocess-alloc.test.ts).
         matrix[o + j] = Math.min(Math.max(z, -MAX_Z), MAX_Z);
       }
-      for (let j = NUM; j < dim; j++) matrix[o + j] = zero[j];
+      matrix.set(zeroTail, o + NUM); // a copy, not a loop: 84 of KDD's 122 columns
       let rowUnknown = false;
       for (let c = 0; c < nCat; c++) {
         const v = batch.categorical[c][i];

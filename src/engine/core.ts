@@ -15,6 +15,7 @@ export interface CoreExports {
   distances(X: number, n: number, dp: number, C: number, k: number, out: number): void;
   inertiaOf(X: number, n: number, dp: number, C: number, labels: number): number;
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
+  firstNonFinite(X: number, count: number): number;
   gatherRuns(src: number, n: number, srcDp: number, runs: number, nRuns: number, m: number, dst: number, dstDp: number): void;
   columnShares(X: number, xDp: number, C: number, cDp: number, labels: number, rows: number, nRows: number, m: number, cols: number, weight: number, out: number, outStride: number): void;
   kmeansPlusPlus(X: number, n: number, dp: number, k: number, C: number, trials: number): void;

@@ -32,6 +32,17 @@ export function matrix(data: Float32Array | ArrayLike<number>, cols: number): Ma
 
 /** Rejects empty input and NaN/Infinity, naming the first bad cell. */
 export function checkMatrix(m: Matrix, what = 'input'): void {
+  checkShape(m, what);
+  if (m[RESIDENT]) return;
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i];
+    if (v - v !== 0) nonFinite(m, i, what); // false only for NaN and ±Infinity
+  }
+}
+
+/** checkMatrix without the scan for NaN/Infinity (done in the module after the copy: Workspace.checkedMatrixIn). */
+export function checkShape(m: Matrix, what = 'input'): void {
   const resident = m[RESIDENT];
   if (resident) {
     void resident.pointer; // throws if released; the values were checked when it was gathered
@@ -44,14 +55,12 @@ export function checkMatrix(m: Matrix, what = 'input'): void {
   if (m.data.length !== m.rows * m.cols) {
     throw new RangeError(`${what} has ${m.data.length} values but rows × cols = ${m.rows * m.cols}`);
   }
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) {
-    const v = d[i];
-    if (v - v !== 0) { // false only for NaN and ±Infinity
-      const row = Math.floor(i / m.cols);
-      throw new RangeError(`${what} contains ${v} at row ${row}, column ${i - row * m.cols}; clean or impute non-finite values first`);
-    }
-  }
+}
+
+/** The error for the non-finite value at index i of m.data. */
+export function nonFinite(m: Matrix, i: number, what = 'input'): never {
+  const row = Math.floor(i / m.cols);
+  throw new RangeError(`${what} contains ${m.data[i]} at row ${row}, column ${i - row * m.cols}; clean or impute non-finite values first`);
 }
 
 /** The given rows (all when null) and columns of X, as a new dense matrix. */

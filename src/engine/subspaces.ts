@@ -4,7 +4,7 @@
 
 import type { CentroidModel, NearestResult } from './centroids.ts';
 import type { Engine } from './engine.ts';
-import { checkMatrix, type Matrix } from './matrix.ts';
+import type { Matrix } from './matrix.ts';
 import { paddedCols, withWorkspace, type Workspace } from './workspace.ts';
 
 export interface SubspaceModel {
@@ -28,11 +28,10 @@ interface Prepared { k: number; dim: number; dp: number; cols: number; runs: num
 
 /** Nearest centroids per model; `use` runs while the data is still in the module. */
 export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceModel[], use: (r: SubspaceResult) => T): T {
-  checkMatrix(X);
   const core = engine.core;
   const n = X.rows;
   return withWorkspace(core, (ws) => {
-    const x = ws.matrixIn(X);
+    const x = ws.checkedMatrixIn(X);
     const widest = Math.max(...models.map((m) => paddedCols(m.columns.length)));
     const sub = ws.alloc(n * widest * 4); // each model's columns, gathered in turn
     const prepared = models.map(({ model, columns }): Prepared => {

@@ -2,7 +2,7 @@
 // is freed when the call ends, so repeated calls leave the module's memory flat.
 
 import type { CoreExports } from './core.ts';
-import { RESIDENT, type Matrix } from './matrix.ts';
+import { checkShape, nonFinite, RESIDENT, type Matrix } from './matrix.ts';
 
 /** Rows are padded to a multiple of 4 floats so the SIMD kernels never straddle rows. */
 export function paddedCols(cols: number): number {
@@ -31,6 +31,20 @@ export class Workspace {
       heap.fill(0);
       for (let i = 0; i < m.rows; i++) heap.set(m.data.subarray(i * m.cols, (i + 1) * m.cols), i * dp);
     }
+    return ptr;
+  }
+
+  /**
+   * matrixIn for input to be validated: the shape checked first, the values for NaN and
+   * ±Infinity once they are in the module (a vector scan there), with checkMatrix's error.
+   */
+  checkedMatrixIn(m: Matrix, what = 'input'): number {
+    checkShape(m, what);
+    const ptr = this.matrixIn(m);
+    if (m[RESIDENT]) return ptr; // checked when it was gathered
+    const dp = paddedCols(m.cols);
+    const at = this.core.firstNonFinite(ptr, m.rows * dp);
+    if (at >= 0) nonFinite(m, Math.floor(at / dp) * m.cols + (at % dp), what);
     return ptr;
   }
 

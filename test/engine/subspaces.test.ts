@@ -51,3 +51,21 @@ describe('withSubspaces', () => {
     expect(Array.from(got.shares)).toEqual(Array.from(want));
   });
 });
+
+describe('withSubspaces on non-finite input', () => {
+  it('names the first NaN or ±Infinity, as checkMatrix does, wherever it sits in the SIMD blocks', async () => {
+    const engine = await loadEngine();
+    const d = 6; // padded to 8 in the module
+    const b = blobs({ n: 40, d, k: 2, seed: 3 });
+    const km = new KMeans(engine, { nClusters: 2, seed: 1, nInit: 1 }).fit(matrix(b.X, d));
+    const models = [{ model: km, columns: Int32Array.from({ length: d }, (_, c) => c) }];
+    for (const [at, v] of [[0, NaN], [5, Infinity], [6 * 17 + 3, -Infinity], [6 * 39 + 5, NaN]] as const) {
+      const data = Float32Array.from(b.X);
+      data[at] = v;
+      if (at + 1 < data.length) data[at + 1] = NaN; // a later one is not the one named
+      const row = Math.floor(at / d);
+      expect(() => withSubspaces(engine, matrix(data, d), models, () => 0)).toThrow(`input contains ${v} at row ${row}, column ${at - row * d}; clean or impute`);
+    }
+    expect(engine.liveBlocks).toBe(0);
+  });
+});
