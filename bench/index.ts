@@ -1,7 +1,8 @@
 // npm run bench -- <suite> [options]
 //   kmeans  --n 67343 --d 122 --k 10 --iters 20 [--repeat 3] [--json]
 //   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
-//   detect  [--runs 5] [--json]   npm run detect on KDDTest+, whole process
+//   detect  [--runs 5] [--rows N] [--json]   npm run detect on KDDTest+, whole process; with --rows on N generated rows
+//           (--format json and --format ndjson --all), rows per second against the floors
 //   train   [--runs 3] [--vs-sklearn] [--threads 1,2] [--data <csv>] [--json]   npm run train on KDDTrain+, whole process and
 //           phases; with --vs-sklearn alternating with an equivalent scikit-learn script (bench/sklearn_train.py)
 //   load    [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000] [--file <csv>] [--synthetic] [--node-flags=<flags>] [--json]
@@ -14,7 +15,7 @@
 import { parseArgs } from 'node:util';
 import { benchHttp, parseHttpArgs, printHttp } from './http.ts';
 import { benchKMeans } from './kmeans.ts';
-import { benchDetect } from './pipeline.ts';
+import { benchDetect, benchDetectRows } from './pipeline.ts';
 import { benchTrainSuite, printTrain } from './train.ts';
 import { benchPcap, printPcap } from './pcap.ts';
 import { benchSoak, printSoak } from './soak.ts';
@@ -56,8 +57,21 @@ async function main(): Promise<void> {
   if (suite === 'detect') {
     const { values } = parseArgs({
       args: rest,
-      options: { runs: { type: 'string', default: '5' }, json: { type: 'boolean', default: false } },
+      options: { runs: { type: 'string', default: '5' }, rows: { type: 'string' }, json: { type: 'boolean', default: false } },
     });
+    if (values.rows !== undefined) {
+      const out = benchDetectRows(Number(values.rows), values.runs === '5' ? 3 : +values.runs, log);
+      if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
+      else {
+        console.log(machineLine(out.machine));
+        console.log(`${out.command}, ${out.rows.toLocaleString('en-US')} generated rows (${(out.bytes / 1e6).toFixed(0)} MB)`);
+        console.table(Object.fromEntries(out.results.map((r) => [r.format, {
+          runs: r.runs, 'best s': r.bestSeconds, 'median s': r.medianSeconds, 'rows/s (median)': r.medianRowsPerSecond, floor: r.floor, verdict: r.verdict, 'peak MiB': r.maxRssMiB ?? 'n/a',
+        }])));
+      }
+      if (out.results.some((r) => r.verdict !== 'pass')) process.exitCode = 1;
+      return;
+    }
     const out = benchDetect(+values.runs, log);
     if (values.json) process.stdout.write(JSON.stringify(out) + '\n');
     else printProcess(out);

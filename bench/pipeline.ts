@@ -1,8 +1,13 @@
-// Whole-process benchmark of the detect CLI on NSL-KDD (training: bench/train.ts), beside the figures the
+// Whole-process benchmarks of the detect CLI: on NSL-KDD (training: bench/train.ts), beside the figures the
 // Python/Flask tool they replace was measured at on this machine class (quoted
-// in the issue; that tool is not run here).
+// in the issue; that tool is not run here), and on N generated rows (--rows) for throughput.
 
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, openSync, renameSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectNodeFlags } from './node-flags.ts';
 import { dataFile } from '../src/cli/data-dir.ts';
 import { machine } from './machine.ts';
 import { summarise, timeProcess } from './process.ts';
@@ -24,4 +29,41 @@ export function benchDetect(runs: number, log: (s: string) => void) {
   log(`npm run detect on KDDTest+ × ${runs}…`);
   const r = summarise(timeProcess('npm', ['run', '-s', 'detect', '--', test, '--format', 'json'], { cwd: ROOT, runs }));
   return { machine: recorded, command: 'npm run detect -- KDDTest+.txt --format json', ...r, reference: { pythonDetect: PYTHON_DETECT } };
+}
+
+/** The issue's floors for `--rows`: rows per second, whole process, CSV in. */
+export const DETECT_FLOORS = { json: 1_000_000, ndjsonAll: 600_000 };
+
+/**
+ * `npm run detect` (its node flags, build/cli/detect.mjs) on `rows` generated rows
+ * (`npm run sample -- --rows N`, written once to the temp folder), whole process,
+ * output discarded: with `--format json` (the anomalies reported) and with
+ * `--format ndjson --all` (every row). Rows per second = rows / wall-clock seconds.
+ */
+export function benchDetectRows(rows: number, runs: number, log: (s: string) => void) {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows takes a positive integer, got ${rows}`);
+  const recorded = machine();
+  const file = join(tmpdir(), `anomalyze-bench-sample-${rows}.csv`);
+  if (!existsSync(file)) {
+    log(`writing ${rows.toLocaleString('en-US')} generated rows to ${file}…`);
+    const out = openSync(`${file}.part`, 'w');
+    const r = spawnSync(process.execPath, ['build/cli/sample.mjs', '--rows', String(rows)], { cwd: ROOT, stdio: ['ignore', out, 'inherit'] });
+    closeSync(out);
+    if (r.status !== 0) throw new Error(`npm run sample failed (exit ${r.status})`);
+    renameSync(`${file}.part`, file);
+  }
+  const bytes = statSync(file).size;
+  const flags = detectNodeFlags();
+  const variants = [
+    { name: 'json', args: ['--format', 'json'], floor: DETECT_FLOORS.json },
+    { name: 'ndjson --all', args: ['--format', 'ndjson', '--all'], floor: DETECT_FLOORS.ndjsonAll },
+  ];
+  const results = variants.map((v) => {
+    log(`npm run detect -- <${rows} rows> ${v.args.join(' ')} × ${runs}…`);
+    const s = summarise(timeProcess(process.execPath, [...flags, 'build/cli/detect.mjs', file, ...v.args], { cwd: ROOT, runs }));
+    const best = Math.round(rows / s.bestSeconds);
+    const median = Math.round(rows / s.medianSeconds);
+    return { format: v.name, ...s, bestRowsPerSecond: best, medianRowsPerSecond: median, floor: v.floor, verdict: median >= v.floor ? 'pass' : 'fail' };
+  });
+  return { machine: recorded, rows, bytes, command: `node ${flags.join(' ')} build/cli/detect.mjs <file>`, results };
 }
