@@ -85,7 +85,7 @@ export class Detector {
       explain: (i) => {
         const p = position[i];
         if (p < 0) return [];
-        return topFeatures(scored.shares.subarray(p * dim, (p + 1) * dim), this.featureIndex, (f) => featureValue(batch, i, f), 3, byFeature, this.names);
+        return topFeatures(scored.shares, this.featureIndex, (f) => featureValue(batch, i, f), 3, byFeature, this.names, p * dim);
       },
     };
   }

@@ -24,16 +24,19 @@ export function featureIndexOf(columns: readonly string[], names: readonly strin
 /**
  * The `count` features with the largest summed share. `byFeature` is scratch
  * space (one entry per input feature) reused across calls; `value(f)` gives the
- * record's raw value; `names` are the input features (KDD's by default).
+ * record's raw value; `names` are the input features (KDD's by default). The
+ * record's column shares are columnShares[from, from + featureIndex.length), so
+ * that a batch's rows are read in place.
  */
 export function topFeatures(
   columnShares: Float64Array, featureIndex: Int32Array, value: (feature: number) => string | number,
-  count = 3, byFeature = new Float64Array(FEATURE_NAMES.length), names: readonly string[] = FEATURE_NAMES,
+  count = 3, byFeature = new Float64Array(FEATURE_NAMES.length), names: readonly string[] = FEATURE_NAMES, from = 0,
 ): FeatureContribution[] {
   byFeature.fill(0);
   let total = 0;
-  for (let c = 0; c < columnShares.length; c++) {
-    const s = columnShares[c];
+  const columns = Math.min(featureIndex.length, columnShares.length - from);
+  for (let c = 0; c < columns; c++) {
+    const s = columnShares[from + c];
     if (s > 0) {
       byFeature[featureIndex[c]] += s;
       total += s;

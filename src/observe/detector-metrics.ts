@@ -13,6 +13,7 @@ export class DetectorMetrics {
   readonly registry: Registry;
   private readonly rows;
   private readonly alerts;
+  private readonly alertsBy = new Map<Severity, { inc(): void }>();
   private readonly latency;
   private readonly modelInfo;
   private readonly inputErrors;
@@ -23,7 +24,8 @@ export class DetectorMetrics {
     this.registry = registry;
     this.rows = registry.counter({ name: 'anomalyze_rows_scored_total', help: 'Connection records scored.' });
     this.alerts = registry.counter({ name: 'anomalyze_alerts_total', help: 'Records flagged as anomalous, by severity.', labelNames: ['severity'] });
-    for (const s of SEVERITIES) if (s !== 'Normal') this.alerts.init({ severity: s }); // so that rate() sees every severity from 0
+    // Every severity exported from 0, so that rate() sees it from the start.
+    for (const s of SEVERITIES) if (s !== 'Normal') this.alertsBy.set(s, this.alerts.child({ severity: s }));
     this.latency = registry.histogram({
       name: 'anomalyze_batch_latency_seconds', help: 'Time to score one batch of records, in seconds.', buckets: BATCH_LATENCY_BUCKETS,
     });
@@ -39,7 +41,7 @@ export class DetectorMetrics {
   }
 
   alert(severity: Severity): void {
-    if (severity !== 'Normal') this.alerts.inc({ severity });
+    this.alertsBy.get(severity)?.inc(); // none for Normal
   }
 
   batchScored(rows: number, seconds: number): void {

@@ -85,6 +85,20 @@ export class Counter extends Metric<{ value: number }> {
     this.get(labels).state.value += by;
   }
 
+  /**
+   * One series, looked up once: for counting per record (inc with labels builds its
+   * series key each time, some 300 bytes of garbage).
+   */
+  child(labels: Labels): { inc(by?: number): void } {
+    const state = this.get(labels).state;
+    return {
+      inc: (by = 1) => {
+        if (!(by >= 0)) throw new Error(`${this.name} is a counter: it can only go up, not by ${by}.`);
+        state.value += by;
+      },
+    };
+  }
+
   /** Mirror a cumulative count kept elsewhere (a sink's stats); it must not go down. */
   setTotal(labels: Labels, total: number): void {
     const s = this.get(labels).state;
