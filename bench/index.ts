@@ -2,7 +2,7 @@
 //   kmeans  --n 67343 --d 122 --k 10 --iters 20 [--repeat 3] [--json]
 //   http    [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
 //   detect  [--runs 5] [--rows N] [--json]   npm run detect on KDDTest+, whole process; with --rows on N generated rows
-//           (--format json and --format ndjson --all), rows per second against the floors
+//           (--format json and --format ndjson --all, every core and --threads 1), rows per second against the floors
 //   train   [--runs 3] [--vs-sklearn] [--threads 1,2] [--data <csv>] [--json]   npm run train on KDDTrain+, whole process and
 //           phases; with --vs-sklearn alternating with an equivalent scikit-learn script (bench/sklearn_train.py)
 //   load    [--duration 60] [--connections 50] [--uploads 2] [--timeout-ms 10000] [--file <csv>] [--synthetic] [--node-flags=<flags>] [--json]

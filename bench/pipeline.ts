@@ -38,7 +38,7 @@ export const DETECT_FLOORS = { json: 1_000_000, ndjsonAll: 600_000 };
  * `npm run detect` (its node flags, build/cli/detect.mjs) on `rows` generated rows
  * (`npm run sample -- --rows N`, written once to the temp folder), whole process,
  * output discarded: with `--format json` (the anomalies reported) and with
- * `--format ndjson --all` (every row). Rows per second = rows / wall-clock seconds.
+ * `--format ndjson --all` (every row), each on every core (the default) and on one thread. Rows per second = rows / wall-clock seconds.
  */
 export function benchDetectRows(rows: number, runs: number, log: (s: string) => void) {
   if (!Number.isInteger(rows) || rows < 1) throw new Error(`--rows takes a positive integer, got ${rows}`);
@@ -54,9 +54,12 @@ export function benchDetectRows(rows: number, runs: number, log: (s: string) => 
   }
   const bytes = statSync(file).size;
   const flags = detectNodeFlags();
+  // Every core by default (a file this large is scored on worker threads), and one thread beside it.
   const variants = [
     { name: 'json', args: ['--format', 'json'], floor: DETECT_FLOORS.json },
+    { name: 'json --threads 1', args: ['--format', 'json', '--threads', '1'], floor: DETECT_FLOORS.json },
     { name: 'ndjson --all', args: ['--format', 'ndjson', '--all'], floor: DETECT_FLOORS.ndjsonAll },
+    { name: 'ndjson --all --threads 1', args: ['--format', 'ndjson', '--all', '--threads', '1'], floor: DETECT_FLOORS.ndjsonAll },
   ];
   const results = variants.map((v) => {
     log(`npm run detect -- <${rows} rows> ${v.args.join(' ')} × ${runs}…`);

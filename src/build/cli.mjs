@@ -1,4 +1,5 @@
-// Bundles the CLIs and the Node server into ES modules (build/cli/detect.mjs, train.mjs
+// Bundles the CLIs and the Node server into ES modules (build/cli/detect.mjs with its
+// detect-worker.mjs, train.mjs
 // with its fold-worker.mjs, sample.mjs, server.mjs), so that `npm run detect`, `npx
 // anomalyze …` (bin/anomalyze.mjs) and `npm start` run plain node: no TypeScript loader
 // on the hot path, and none of its transpiled sources in the server's memory.
@@ -15,7 +16,7 @@ await build({
   absWorkingDir: root,
   entryPoints: {
     detect: 'src/cli/detect.ts', train: 'src/cli/train.ts', 'fold-worker': 'src/train/fold-worker.ts', sample: 'src/cli/sample.ts',
-    server: 'src/server/node.ts',
+    'detect-worker': 'src/cli/detect-worker.ts', server: 'src/server/node.ts',
   },
   outdir: 'build/cli',
   outExtension: { '.js': '.mjs' },

@@ -34,6 +34,6 @@ function run(script) {
 if (want.has('wasm') && stale(['build/anomalyze.wasm', 'build/anomalyze-scalar.wasm', 'build/anomalyze-relaxed.wasm'], ['assembly', 'asconfig.json', 'package-lock.json'])) {
   run('build:wasm');
 }
-if (want.has('cli') && stale(['build/cli/detect.mjs', 'build/cli/train.mjs', 'build/cli/fold-worker.mjs', 'build/cli/sample.mjs', 'build/cli/server.mjs'], ['src', 'package-lock.json'])) {
+if (want.has('cli') && stale(['build/cli/detect.mjs', 'build/cli/train.mjs', 'build/cli/fold-worker.mjs', 'build/cli/sample.mjs', 'build/cli/server.mjs', 'build/cli/detect-worker.mjs'], ['src', 'package-lock.json'])) {
   run('build:cli');
 }

@@ -2,6 +2,7 @@
 //                   [--follow] [--max-latency ms] [--alerts spec …] [--rate-limit N/60s]
 //                   [--log-format text|json] [--log-level level] [--stats-interval ms]
 
+import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../data/errors.ts';
@@ -15,6 +16,7 @@ import { join, relative } from 'node:path';
 import type { DetectionRecord } from '../detect/report.ts';
 import { runDetection } from '../detect/run.ts';
 import { loadEngine } from '../engine/node.ts';
+import { runDetectionPooled, type PoolFormat } from './detect-pool.ts';
 import { ModelError } from '../model/format.ts';
 import { DEFAULT_MODEL_DIR, loadModelDir } from '../model/node.ts';
 import { fail, reportFailuresWith } from './io.ts';
@@ -36,7 +38,7 @@ import { renderSummary, renderTopRecords } from './render.ts';
 const FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all]
+const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all] [--threads N]
                         [--follow [--from-end]] [--max-latency ms] [--alerts spec ...] [--rate-limit N/60s[:pair]]
                         [--log-format text|json] [--log-level debug|info|warn|error] [--stats-interval ms]
 
@@ -47,6 +49,8 @@ const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table
   --format   table (readable summary, default) · json (one document) · csv / ndjson (one line per record, streamed)
   --out      write the output to this file instead of stdout (all or nothing: no partial file on error)
   --all      report every record, not only anomalies
+  --threads  threads that score a file with --format json or ndjson (default: every core for files of
+             16 MB or more, else 1); the output is the same with any number
   --follow   keep reading the file as it grows, across rotation and truncation (like tail -F); Ctrl-C or
              SIGTERM ends with the summary, SIGHUP reloads the model; --from-end skips what is already there
   --max-latency  live inputs: longest wait from a record's arrival to its verdict, in ms (default 1000)
@@ -68,7 +72,7 @@ async function main(): Promise<void> {
       allowPositionals: true,
       options: {
         model: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' },
-        all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' },
+        all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, threads: { type: 'string' },
         follow: { type: 'boolean', default: false }, 'from-end': { type: 'boolean', default: false },
         'max-latency': { type: 'string', default: '1000' },
         alerts: { type: 'string', multiple: true }, 'rate-limit': { type: 'string' },
@@ -99,6 +103,10 @@ async function main(): Promise<void> {
   const latencyMs = Number(values['max-latency']);
   if (!(latencyMs >= 10 && latencyMs <= 3_600_000)) fail(`--max-latency must be a number of milliseconds between 10 and 3600000, got "${values['max-latency']}"`);
   if (values['from-end'] && !values.follow) fail('--from-end only applies with --follow');
+  const threadsText = values.threads;
+  if (threadsText !== undefined && !(/^\d+$/.test(threadsText) && Number(threadsText) >= 1 && Number(threadsText) <= 256)) {
+    fail(`--threads must be a whole number from 1 to 256, got "${threadsText}"`);
+  }
   const statsText = values['stats-interval'];
   const statsMs = statsText === undefined ? (log.json ? 60_000 : 0) : Number(statsText);
   if (!(Number.isInteger(statsMs) && (statsMs === 0 || (statsMs >= 100 && statsMs <= 86_400_000)))) {
@@ -208,17 +216,29 @@ async function main(): Promise<void> {
     rows: () => rowsScored, anomalies: () => anomalies, lagBytes: () => lag?.bytes() ?? Promise.resolve(null), alerts: () => alerts?.stats() ?? null,
   }, statsMs, (f) => log.event('info', 'stats', f, statsText !== undefined ? statsLine(f) : undefined));
   if (plan.live) stats.start();
+  const onDetector = (d: Detector): void => {
+    delete alertCtx.warmupThreshold; Object.assign(alertCtx, modelContext(d.model, { source })); // the sinks hold this object
+    log.event('info', 'model selected', { model: d.model.id, threshold: d.model.scoring.threshold, schema: d.model.preprocessor.schema.name });
+  };
+  const onProgress = (rows: number): void => { rowsScored = rows; bar.update(bytes, rows); };
+  const afterBatch = async (): Promise<void> => { await out.drain(); await spool?.drain(); };
+  // A large file is scored on every core (detect-pool.ts) when its records only have to be written.
+  const threads = threadsText !== undefined ? Number(threadsText) : plan.size !== null && plan.size >= POOL_MIN_BYTES ? availableParallelism() : 1;
+  const pooled = threads > 1 && !plan.live && !alerts && (format === 'json' || format === 'ndjson');
   try {
-    const report = await runDetection(detector, counted, {
-      all: values.all, source, onRecord, live: plan.live, batchSize: plan.batchSize,
-      onProgress: (rows) => { rowsScored = rows; bar.update(bytes, rows); },
-      afterBatch: async () => { await out.drain(); await spool?.drain(); },
-      reload: () => { const d = reloaded; reloaded = null; if (d) log.text('info', 'model reloaded'); return d; },
-      onDetector: (d) => {
-        delete alertCtx.warmupThreshold; Object.assign(alertCtx, modelContext(d.model, { source })); // the sinks hold this object
-        log.event('info', 'model selected', { model: d.model.id, threshold: d.model.scoring.threshold, schema: d.model.preprocessor.schema.name });
-      },
-    });
+    const report = pooled
+      ? await runDetectionPooled(detector, counted, {
+        threads, format: format as PoolFormat, all: values.all, source, batchSize: plan.batchSize, onProgress, afterBatch, onDetector,
+        onText: (text, records) => {
+          if (records === 0) return;
+          if (format === 'ndjson') out.write(text);
+          else { spool!.write((first ? '' : ',') + text); first = false; }
+        },
+      })
+      : await runDetection(detector, counted, {
+        all: values.all, source, onRecord, live: plan.live, batchSize: plan.batchSize, onProgress, afterBatch, onDetector,
+        reload: () => { const d = reloaded; reloaded = null; if (d) log.text('info', 'model reloaded'); return d; },
+      });
     stats.stop();
     bar.done();
     if (format === 'csv' && csvIdentity === null) out.write(csvHeader(false) + '\n');
@@ -256,6 +276,8 @@ async function main(): Promise<void> {
 }
 
 const TOP_RECORDS = 20;
+/** Files from this size on are scored on every core by default (--threads). */
+const POOL_MIN_BYTES = 16 << 20;
 
 /** stderr's voice: text until the options say otherwise (see cli-log.ts). */
 let log: CliLog = createCliLog({ format: 'text', level: 'info' });

@@ -68,7 +68,12 @@ export class ReportBuilder {
   /** Whether the AUCs will be exact (scores kept per row) or from the constant-size histogram; null before labelled rows. */
   get exactMetrics(): boolean | null { return this.metrics?.exact ?? null; }
 
-  add(scored: ScoredBatch): void {
+  /**
+   * Counts a scored batch into the summary and the metrics; with `emit`, its reported
+   * records go to onRecord (or the report). Without, the caller has rendered them
+   * itself (detection on worker threads: pool.ts), and `scored` need only carry the arrays.
+   */
+  add(scored: Pick<ScoredBatch, 'batch' | 'scores' | 'anomaly' | 'severity' | 'unknown' | 'unknownValues'> & Partial<ScoredBatch>, emit = true): void {
     const { batch } = scored;
     const labels = batch.labels;
     if (this.labeled === null) {
@@ -81,7 +86,7 @@ export class ReportBuilder {
     for (let i = 0; i < batch.count; i++) {
       this.bySeverity[SEVERITIES[scored.severity[i]]]++;
       if (scored.anomaly[i]) this.anomalies++;
-      if (scored.anomaly[i] || this.opts.all) this.emit(recordOf(scored, i, this.rows + i + 1, batch));
+      if (emit && (scored.anomaly[i] || this.opts.all)) this.emit(recordOf(scored as ScoredBatch, i, this.rows + i + 1, batch));
     }
     this.rows += batch.count;
     this.unknownRows += scored.unknown;
@@ -154,7 +159,7 @@ export async function runDetection(detector: Detector | DetectorChoice, input: C
 }
 
 // Built field by field in the order the JSON shows them (spreads made two objects more a record).
-function recordOf(scored: ScoredBatch, i: number, row: number, batch: RecordBatch): DetectionRecord {
+export function recordOf(scored: ScoredBatch, i: number, row: number, batch: RecordBatch): DetectionRecord {
   const label = batch.labels?.[i];
   const r = { row } as DetectionRecord;
   if (batch.identity) Object.assign(r, recordIdentity(batch.identity, i));
