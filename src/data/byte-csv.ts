@@ -80,7 +80,7 @@ export async function* byteCsvBatches(input: AsyncIterable<Uint8Array | string>,
       }
     })();
     owned = false; // restOfInput releases it now
-    yield* textRecordBatches(textChunks(restOfInput, source, { fromLine: line + 1 }), tokenizer, batcher);
+    yield* textRecordBatches(textChunks(restOfInput, source, { fromLine: line + 1, leadingBom: !lines.started }), tokenizer, batcher);
   } finally {
     // Stopped early (error or consumer break): release the underlying input.
     if (owned && !ended) await it.return?.(undefined);
@@ -97,6 +97,7 @@ interface ChunkResult {
 }
 
 const EMPTY = new Uint8Array(0);
+const BOM = [0xef, 0xbb, 0xbf];
 const LF = 10, CR = 13, QUOTE = 34;
 /** Declined lines after which a file that is mostly not plain goes to the text path. */
 const DECLINES_BEFORE_HANDOVER = 64;
@@ -107,7 +108,6 @@ class ByteLines {
   line = 0;
   /** The bytes after the last line end (a line not yet complete). */
   carry: Uint8Array = EMPTY;
-  private bomPending = true;
   private fast: KddByteRows | null = null;
   private accepted = 0;
   private declined = 0;
@@ -123,11 +123,9 @@ class ByteLines {
       data.set(bytes, this.carry.length);
     }
     this.carry = EMPTY;
-    if (this.bomPending) {
-      // The decoder of the text path drops a UTF-8 BOM at the very start of the input.
-      if (data.length < 3) { this.carry = data.slice(); return { batches: [] }; }
-      this.bomPending = false;
-      if (data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
+    if (!this.started) {
+      data = this.dropBoms(data, false);
+      if (!this.started) { this.carry = copyOf(data); return { batches: [] }; }
     }
     return this.lines(data, false);
   }
@@ -136,9 +134,37 @@ class ByteLines {
   end(): ChunkResult {
     let data = this.carry;
     this.carry = EMPTY;
-    if (this.bomPending && data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) data = data.subarray(3);
-    this.bomPending = false;
+    if (!this.started) data = this.dropBoms(data, true);
     return this.lines(data, true);
+  }
+
+  /**
+   * Whether anything but byte order marks has been seen: until then, the text path's
+   * first text may still begin with a U+FEFF that it drops (see dropBoms).
+   */
+  started = false;
+  private boms = 0;
+
+  /**
+   * The text path drops up to two U+FEFF at the start of the input: its decoder the BOM,
+   * then textChunks a U+FEFF that begins its first text. Bytes that may still become one
+   * wait for the next chunk (unless the input has ended).
+   */
+  private dropBoms(data: Uint8Array, final: boolean): Uint8Array {
+    while (this.boms < 2) {
+      const n = Math.min(data.length, 3);
+      let prefix = true;
+      for (let i = 0; i < n; i++) if (data[i] !== BOM[i]) prefix = false;
+      if (!prefix) break;
+      if (n < 3) {
+        if (final) break;
+        return data; // all of it may be the start of a BOM: not started yet
+      }
+      data = data.subarray(3);
+      this.boms++;
+    }
+    this.started = true;
+    return data;
   }
 
   /**
@@ -173,9 +199,12 @@ class ByteLines {
       }
       // Not a plain KDD line: the text path's checks and functions decide, from here on.
       if (!checked) { checked = true; this.checkRest(data, pos, final); }
-      if (hasSpecial(data, pos, end)) return { batches, handOver: { rest: data.subarray(pos), csvParse: true } };
+      if (hasSpecial(data, pos, end)) return { batches, handOver: { rest: copyOf(data.subarray(pos)), csvParse: true } };
       if (++this.declined > DECLINES_BEFORE_HANDOVER && this.declined > this.accepted) {
-        return { batches, handOver: { rest: data.subarray(pos), csvParse: false } };
+        // The text path refuses an over-long last line before it reads any row of the chunk.
+        const long = final ? null : this.tooLongLastLine(data, pos);
+        if (long) return { batches: [], error: long };
+        return { batches, handOver: { rest: copyOf(data.subarray(pos)), csvParse: false } };
       }
       const record = plainFields(this.decoder.decode(data.subarray(pos, end)));
       this.line++;
@@ -190,16 +219,16 @@ class ByteLines {
         return long ? { batches: [], error: long } : { batches, error: err };
       }
       if (this.fast === null && batcher.kdd) this.fast = KddByteRows.of(batcher.kdd);
-      else if (batcher.started && !batcher.kdd) return { batches, handOver: { rest: data.subarray(pos), csvParse: false } };
+      else if (batcher.started && !batcher.kdd) return { batches, handOver: { rest: copyOf(data.subarray(pos)), csvParse: false } };
     }
     if (pos < n) {
       // The last, incomplete line: checked as the text path checks it, then kept for the next chunk.
       const tail = data.subarray(pos);
       if (!checked && !isPlain(tail)) { checked = true; this.checkRest(data, pos, false); }
-      if (hasSpecial(data, pos, tail[tail.length - 1] === CR ? n - 1 : n)) return { batches, handOver: { rest: tail, csvParse: true } };
+      if (hasSpecial(data, pos, tail[tail.length - 1] === CR ? n - 1 : n)) return { batches, handOver: { rest: copyOf(tail), csvParse: true } };
       const long = this.tooLongLastLine(data, pos);
       if (long) return { batches: [], error: long };
-      this.carry = tail.slice(); // a copy: the chunk itself is not kept
+      this.carry = copyOf(tail); // the chunk itself is not kept (and a producer may reuse it)
     }
     return { batches };
   }
@@ -222,7 +251,7 @@ class ByteLines {
     const lastNl = data.lastIndexOf(LF);
     const start = Math.max(from, lastNl + 1);
     if (data.length - start <= MAX_LINE) return null; // UTF-8 bytes ≥ UTF-16 code units
-    if (hasSpecial(data, from, data[data.length - 1] === CR ? data.length - 1 : data.length)) return null;
+    if (hasSpecialAcrossLines(data, from)) return null;
     const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(data.subarray(start), { stream: true });
     if (text.length <= MAX_LINE) return null;
     let line = this.line;
@@ -233,12 +262,29 @@ class ByteLines {
   }
 }
 
-/** A quote or a CR in data[from, end): what the text path hands to csv-parse. */
+/**
+ * A quote or a CR in data[from, end), a part of one line without its line end: what the
+ * text path hands to csv-parse (a CR inside a line is a lone one).
+ */
 function hasSpecial(data: Uint8Array, from: number, end: number): boolean {
-  const q = data.indexOf(QUOTE, from);
-  if (q >= 0 && q < end) return true;
-  const r = data.indexOf(CR, from);
-  return r >= 0 && r < end;
+  for (let i = from; i < end; i++) if (data[i] === QUOTE || data[i] === CR) return true;
+  return false;
+}
+
+/** The text path's test over data[from, end of data), lines and all: a quote, or a CR that ends no CRLF and is not the last byte. */
+function hasSpecialAcrossLines(data: Uint8Array, from: number): boolean {
+  if (data.indexOf(QUOTE, from) >= 0) return true;
+  for (let r = data.indexOf(CR, from); r >= 0; r = data.indexOf(CR, r + 1)) {
+    if (data[r + 1] !== LF && r !== data.length - 1) return true;
+  }
+  return false;
+}
+
+/** A copy that owns its bytes (Buffer's slice() is a view). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes.length);
+  out.set(bytes);
+  return out;
 }
 
 /** Printable ASCII only (no controls, no spaces, nothing above 0x7E). */

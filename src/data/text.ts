@@ -42,6 +42,8 @@ export interface TextChunkOptions {
    * counting starts at this physical line and a leading U+FEFF is not a BOM.
    */
   fromLine?: number;
+  /** With fromLine: nothing but byte order marks came before, so a U+FEFF that begins the first text is dropped still. */
+  leadingBom?: boolean;
 }
 
 /** Decode input to text chunks, rejecting binary content with the line where it starts. */
@@ -50,7 +52,7 @@ export async function* textChunks(input: CsvInput, source?: string, opts: TextCh
   // Non-fatal: bad bytes become U+FFFD, reported by checkText.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: midStream });
   let line = opts.fromLine ?? 1; // physical line at the start of the next chunk
-  let first = !midStream;
+  let first = !midStream || opts.leadingBom === true;
   const emit = (text: string): string => {
     if (first && text !== '') {
       first = false;
