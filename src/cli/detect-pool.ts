@@ -5,9 +5,8 @@
 // what one thread writes (test/cli/detect-pool.test.ts). Errors too come in input
 // order: the batches before a bad line are written before its error is thrown.
 
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../engine/worker-script.ts';
 import type { RecordBatch } from '../data/batch.ts';
 import { InputError, type InputErrorOptions } from '../data/errors.ts';
 import { readBatches, type CsvInput, type SourceBatch } from '../data/reader.ts';
@@ -97,24 +96,9 @@ export async function runDetectionPooled(detector: Detector | DetectorChoice, in
   return builder.finish();
 }
 
-/**
- * The worker's script. Bundled (build/cli/detect.mjs), it sits beside it as
- * detect-worker.mjs; from the sources it is TypeScript, and its thread registers tsx first.
- */
-function workerScript(): URL {
-  const bundled = new URL('./detect-worker.mjs', import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return bundled;
-  const bootstrap = `
-    const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
-    register();
-    await import(${JSON.stringify(new URL('./detect-worker.ts', import.meta.url).href)});
-  `;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
-
 /** One worker thread and its replies, matched to requests by id. */
 class PoolWorker {
-  private readonly worker = new Worker(workerScript());
+  private readonly worker = new Worker(workerScript(import.meta.url, 'detect-worker'));
   private readonly waiting = new Map<number, { resolve: (r: PoolReply & { type: 'scored' }) => void; reject: (e: Error) => void }>();
   private ready: { resolve: () => void; reject: (e: Error) => void } | null = null;
   private failed: Error | null = null;

@@ -3,27 +3,10 @@
 // each worker gets its next one as soon as it returns a result, the costliest
 // first, so that both cores stay busy to the end.
 
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../engine/worker-script.ts';
 import { taskCost, trainRows, type TaskResult, type TaskRunner, type TrainMatrix, type TrainTask } from './folds.ts';
-
-/**
- * The worker's script. In the bundled CLI (build/cli/train.mjs) it is bundled beside
- * it (fold-worker.mjs) and runs on plain node; from the sources it is TypeScript, so
- * its thread registers the same loader (tsx) before importing it.
- */
-function workerScript(): URL {
-  const bundled = new URL('./fold-worker.mjs', import.meta.url);
-  if (existsSync(fileURLToPath(bundled))) return bundled;
-  const bootstrap = `
-    const { register } = await import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))});
-    register();
-    await import(${JSON.stringify(new URL('./fold-worker.ts', import.meta.url).href)});
-  `;
-  return new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`);
-}
 
 /**
  * Starts the worker threads at once, so that they boot while the training file
@@ -31,7 +14,7 @@ function workerScript(): URL {
  * runner: the workers end when it does.
  */
 export function workerTaskRunner(threads = Math.max(1, availableParallelism())): TaskRunner {
-  const script = workerScript();
+  const script = workerScript(import.meta.url, 'fold-worker');
   const workers = Array.from({ length: threads }, () => {
     const w = new Worker(script);
     w.unref();

@@ -8,39 +8,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readBatches } from '../../src/data/reader.ts';
-import { InputError } from '../../src/data/errors.ts';
 import { FEATURE_NAMES } from '../../src/data/schema.ts';
 import { generateTraffic } from '../../src/data/synthetic.ts';
 import { cic2018Csv } from '../fuzz/corpus.ts';
+import { transcript } from './transcript.ts';
 
 const enc = new TextEncoder();
 const TICK = 'TICK' as const;
 type Piece = Uint8Array | string | typeof TICK;
 
-/** Everything a reader says about the pieces, in order: each batch's contents, then the error. */
-async function transcript(pieces: Piece[], fastBytes: boolean, batchSize: number): Promise<unknown[]> {
+/** The transcript of the pieces, ticks as empty byte chunks. */
+function transcriptOf(pieces: Piece[], fastBytes: boolean, batchSize: number): Promise<unknown[]> {
   const input = (async function* () {
     for (const p of pieces) yield p === TICK ? new Uint8Array(0) : p;
   })();
-  const out: unknown[] = [];
-  try {
-    for await (const b of readBatches(input, { source: 'in.csv', batchSize, fastBytes })) {
-      out.push({
-        format: b.format, schema: b.schema.name, count: b.count, firstLine: b.firstLine, layout: b.layout ?? null,
-        numeric: Buffer.from(b.numeric.buffer, b.numeric.byteOffset, b.numeric.byteLength).toString('base64'),
-        categorical: b.categorical, labels: b.labels, identity: b.identity,
-      });
-    }
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    out.push({ error: err.message, line: err.line ?? null, column: err.column ?? null });
-  }
-  return out;
+  return transcript(input, fastBytes, batchSize);
 }
 
 async function expectSame(pieces: Piece[], batchSize: number, what: string): Promise<unknown[]> {
-  const text = await transcript(pieces, false, batchSize);
-  expect(await transcript(pieces, true, batchSize), `${what}, batch size ${batchSize}`).toEqual(text);
+  const text = await transcriptOf(pieces, false, batchSize);
+  expect(await transcriptOf(pieces, true, batchSize), `${what}, batch size ${batchSize}`).toEqual(text);
   return text;
 }
 

@@ -12,38 +12,22 @@ import { describe, expect, it } from 'vitest';
 import { readBatches } from '../../src/data/reader.ts';
 import { generateTraffic } from '../../src/data/synthetic.ts';
 import { FEATURE_NAMES } from '../../src/data/schema.ts';
-import { InputError } from '../../src/data/errors.ts';
 import { runDetection } from '../../src/detect/run.ts';
 import { Detector } from '../../src/detect/detector.ts';
 import { loadModelDir } from '../../src/model/node.ts';
 import { loadEngine } from '../../src/engine/node.ts';
 import { FLOW_SAMPLES, KDD_SAMPLES, ROOT, type Sample } from '../fuzz/corpus.ts';
 import { anyMutation, chunked, mutate, mutations, params, type Split } from '../fuzz/support.ts';
+import { transcript } from './transcript.ts';
 
 const enc = new TextEncoder();
 
-/** Everything a reader says about an input, in order: each batch's contents, then the error. */
-async function transcript(bytes: Uint8Array, split: Split, fastBytes: boolean, batchSize: number): Promise<unknown[]> {
-  const out: unknown[] = [];
-  try {
-    for await (const b of readBatches(chunked(bytes, split), { source: 'in.csv', batchSize, fastBytes })) {
-      out.push({
-        format: b.format, schema: b.schema.name, count: b.count, firstLine: b.firstLine, layout: b.layout ?? null,
-        // Bit for bit: the bytes of the float64 values, not their printed form.
-        numeric: Buffer.from(b.numeric.buffer, b.numeric.byteOffset, b.numeric.byteLength).toString('base64'),
-        categorical: b.categorical, labels: b.labels, identity: b.identity,
-      });
-    }
-  } catch (err) {
-    if (!(err instanceof InputError)) throw err;
-    out.push({ error: err.message, line: err.line ?? null, column: err.column ?? null });
-  }
-  return out;
-}
+/** The transcript of the bytes cut as `split` says. */
+const transcriptOf = (bytes: Uint8Array, split: Split, fastBytes: boolean, batchSize: number) => transcript(chunked(bytes, split), fastBytes, batchSize);
 
 async function expectSame(bytes: Uint8Array, split: Split, batchSize = 4): Promise<unknown[]> {
-  const text = await transcript(bytes, split, false, batchSize);
-  expect(await transcript(bytes, split, true, batchSize)).toEqual(text);
+  const text = await transcriptOf(bytes, split, false, batchSize);
+  expect(await transcriptOf(bytes, split, true, batchSize)).toEqual(text);
   return text;
 }
 
