@@ -37,6 +37,8 @@ if (!existsSync(bundle)) {
   process.stderr.write(`error: ${bundle} is missing: the CLI has not been built. Run \`npm run build\` (or \`npm run build:cli\`) in ${root} first.\n`);
   process.exit(1);
 }
-// The CLI reads its options from process.argv, as if it had been started itself.
+// The CLI reads its options from process.argv, as if it had been started itself, and
+// names itself `anomalyze <command>` in its usage (src/cli/program.ts).
+globalThis[Symbol.for('anomalyze.bin')] = true;
 process.argv = [process.argv[0], bundle, ...args];
 await import(pathToFileURL(bundle).href);

@@ -2,6 +2,7 @@
 //                   [--follow] [--max-latency ms] [--alerts spec …] [--rate-limit N/60s]
 //                   [--log-format text|json] [--log-level level] [--stats-interval ms]
 
+import { program } from './program.ts';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,9 +39,11 @@ import { renderSummary, renderTopRecords } from './render.ts';
 const FORMATS = ['table', 'json', 'csv', 'ndjson'] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: npm run detect -- <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all] [--threads N]
-                        [--follow [--from-end]] [--max-latency ms] [--alerts spec ...] [--rate-limit N/60s[:pair]]
-                        [--log-format text|json] [--log-level debug|info|warn|error] [--stats-interval ms]
+// Continuation lines line up under the first option, whatever the program's name.
+const INDENT = ' '.repeat(`usage: ${program('detect')} `.length - 1);
+const USAGE = `usage: ${program('detect')} <file|-> [--model <dir>] [--format table|json|csv|ndjson] [--out <file>] [--all] [--threads N]
+${INDENT}[--follow [--from-end]] [--max-latency ms] [--alerts spec ...] [--rate-limit N/60s[:pair]]
+${INDENT}[--log-format text|json] [--log-level debug|info|warn|error] [--stats-interval ms]
 
   <file|->   what to score, recognised by its content: KDD CSV (NSL-KDD, KDD Cup 1999), a pcap/pcapng capture,
              a Zeek conn.log (TSV or JSON lines), a CICFlowMeter, Argus (ra -c ,) or nfdump (-o csv) export,

@@ -2,11 +2,12 @@
 // Synthetic KDD-format traffic (normal sessions plus SYN flood, scans, password
 // guessing, smurf) to try the tools without a data set.
 
+import { program } from './program.ts';
 import { parseArgs } from 'node:util';
 import { generateTraffic, SAMPLE_ATTACKS } from '../data/synthetic.ts';
 import { fail } from './io.ts';
 
-const USAGE = `usage: npm run sample -- [--rows N] [--seed N] [--attack-rate R] [--format nsl-kdd|kdd99] [--no-labels] > sample.csv
+const USAGE = `usage: ${program('sample')} [--rows N] [--seed N] [--attack-rate R] [--format nsl-kdd|kdd99] [--no-labels] > sample.csv
 
   --rows         connections to generate (default 10000)
   --seed         random seed (default 1); the same seed gives the same file

@@ -1,5 +1,6 @@
 // npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none] [--false-alarm-rate R]
 
+import { program } from './program.ts';
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { progressBar } from './progress.ts';
@@ -22,8 +23,10 @@ import { join } from 'node:path';
 import { dataFile } from './data-dir.ts';
 import { fail, openInput } from './io.ts';
 
-const USAGE = `usage: npm run train -- --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none]
-                       [--false-alarm-rate R] [--members N] [--feature-fraction F] [--ks K1,K2,...] [--workers N]
+// Continuation lines line up under the first option, whatever the program's name.
+const INDENT = ' '.repeat(`usage: ${program('train')} `.length - 1);
+const USAGE = `usage: ${program('train')} --data <file> [--out <dir>] [--seed N] [--folds N] [--n-init N] [--weighting category|none]
+${INDENT}[--false-alarm-rate R] [--members N] [--feature-fraction F] [--ks K1,K2,...] [--workers N]
 
   --data       training data: NSL-KDD / KDD Cup 1999 CSV (labelled), or your own normal traffic without labels
                (a pcap/pcapng capture, a Zeek conn.log, a CICFlowMeter, Argus or nfdump CSV);

@@ -54,6 +54,16 @@ describe('bin/anomalyze.mjs', () => {
     expect(bad.stderr).toMatch(/^error: unknown command "detcet"/);
   });
 
+  it("each command's usage names it as the bin was started, and as npm run when started so", async () => {
+    for (const c of ['detect', 'train', 'sample']) {
+      const viaBin = await node([BIN, c, '--help']);
+      expect(viaBin.code).toBe(0);
+      expect(viaBin.stdout).toMatch(new RegExp(`^usage: anomalyze ${c} `));
+      const bundle = await node([join(ROOT, `build/cli/${c}.mjs`), '--help']);
+      expect(bundle.stdout).toMatch(new RegExp(`^usage: npm run ${c} -- `));
+    }
+  });
+
   it('sample, then detect on the generated file: the same report as the detect bundle itself', async () => {
     const gen = await node([BIN, 'sample', '--rows', '300', '--seed', '8']);
     expect(gen.code).toBe(0);
