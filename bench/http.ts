@@ -1,6 +1,6 @@
 // npm run bench -- http [--file <csv>] [--runs 10] [--connections 50] [--duration 10] [--json]
 //
-// Starts the Node server (`npm start`'s entry) as a child process on loopback, then
+// Starts the Node server (`npm start`'s bundled entry and node flags) as a child process on loopback, then
 //   1. POSTs a whole CSV file (default KDDTest+.txt, 3.4 MB) `runs` times and reports the
 //      time until the full JSON report has arrived;
 //   2. runs autocannon with single-record JSON requests (`connections` connections for
@@ -10,6 +10,7 @@
 //     -b '{"records":[[0,"tcp","smtp","SF",1684,497,0,0,0,0,0,1,0,0,0,0,0,0,0,0,0,0,5,2,0,0,0,0,1,0.06,0,64,123,0.84,0.02,0,0.01,0,0,0,0]]}' \
 //     http://127.0.0.1:3000/api/detect
 
+import { SERVER_ENTRY, serverNodeFlags } from './node-flags.ts';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -67,7 +68,8 @@ function freePort(): Promise<number> {
 async function startChildServer(log: (s: string) => void): Promise<{ url: string; stop(): Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/node.ts'], {
+  // What npm start runs: the bundled server with its node flags (npm run bench's prebench built it).
+  const child = spawn(process.execPath, [...serverNodeFlags(), SERVER_ENTRY], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
