@@ -85,9 +85,10 @@ export class BatchBuilder {
   }
 }
 
-/** Parse a numeric CSV field; NaN for '', text, NaN and ±Infinity. */
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+/** Powers of ten up to 10^15: a plain decimal of fewer than 16 digits is m / POW10[k], exactly as Number() reads it. */
+export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
+/** Parse a numeric CSV field; NaN for '', text, NaN and ±Infinity. */
 export function parseNumeric(field: string): number {
   const n = field.length;
   // Fast path for plain decimals ("0", "0.05", "491"), which are nearly all KDD values:

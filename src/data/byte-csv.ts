@@ -9,13 +9,13 @@
 // the numbers (the same arithmetic as parseNumeric's) and every error with its line
 // are exactly the text path's: test/data/byte-csv.test.ts compares them.
 
-import type { BatchBuilder } from './batch.ts';
+import { POW10, type BatchBuilder } from './batch.ts';
 import { InputError } from './errors.ts';
 import type { InputLayout } from './format.ts';
 import { CATEGORICAL_FEATURE_INDEX, NUMERIC_FEATURE_INDEX, normalizeLabel } from './schema.ts';
 import { CsvBatcher, type RowWriter, type SourceBatch } from './csv-rows.ts';
-import { MAX_LINE, PlainRecords, plainFields, type RecordSource } from './plain-records.ts';
-import { CsvRecords, textRecordBatches } from './text-csv.ts';
+import { MAX_LINE, plainFields, type RecordSource } from './plain-records.ts';
+import { CsvRecords, plainThenCsvParse, textRecordBatches } from './text-csv.ts';
 import { checkText, textChunks } from './text.ts';
 
 export interface ByteCsvOptions {
@@ -61,9 +61,7 @@ export async function* byteCsvBatches(input: AsyncIterable<Uint8Array | string>,
     }
     const { rest, then, csvParse } = handOver;
     const line = lines.line;
-    const tokenizer: RecordSource = csvParse
-      ? new CsvRecords(source, line)
-      : new PlainRecords(source, (offset) => new CsvRecords(source, offset), line);
+    const tokenizer: RecordSource = csvParse ? new CsvRecords(source, line) : plainThenCsvParse(source, line);
     const inputEnded = ended;
     const restOfInput = (async function* () {
       let finished = inputEnded;
@@ -108,6 +106,12 @@ class ByteLines {
   line = 0;
   /** The bytes after the last line end (a line not yet complete). */
   carry: Uint8Array = EMPTY;
+  /**
+   * Whether anything but byte order marks has been seen: until then, the text path's
+   * first text may still begin with a U+FEFF that it drops (see dropBoms).
+   */
+  started = false;
+  private boms = 0;
   private fast: KddByteRows | null = null;
   private accepted = 0;
   private declined = 0;
@@ -137,13 +141,6 @@ class ByteLines {
     if (!this.started) data = this.dropBoms(data, true);
     return this.lines(data, true);
   }
-
-  /**
-   * Whether anything but byte order marks has been seen: until then, the text path's
-   * first text may still begin with a U+FEFF that it drops (see dropBoms).
-   */
-  started = false;
-  private boms = 0;
 
   /**
    * The text path drops up to two U+FEFF at the start of the input: its decoder the BOM,
@@ -293,7 +290,6 @@ function isPlain(bytes: Uint8Array): boolean {
   return true;
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 const LABEL = -4, IGNORED = -5;
 
 /**

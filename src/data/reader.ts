@@ -5,8 +5,8 @@
 import { batchFromRecords, concatBatches, type RecordBatch } from './batch.ts';
 import { InputError } from './errors.ts';
 import type { InputLayout } from './format.ts';
-import { MAX_LINE, PlainRecords } from './plain-records.ts';
-import { CsvRecords, textRecordBatches } from './text-csv.ts';
+import { MAX_LINE } from './plain-records.ts';
+import { plainThenCsvParse, textRecordBatches } from './text-csv.ts';
 import { textChunks, type CsvInput } from './text.ts';
 import { firstLine, sniff } from './sniff.ts';
 import { gunzip, isGzip } from './gzip.ts';
@@ -176,8 +176,7 @@ async function* csvBatches(input: CsvInput, opts: ReaderOptions): AsyncGenerator
     return yield* byteCsvBatches(input as AsyncIterable<Uint8Array | string>, { source: opts.source, batchSize: opts.batchSize });
   }
   const batcher = new CsvBatcher(opts.source, opts.batchSize);
-  const csv = new PlainRecords(opts.source, (offset) => new CsvRecords(opts.source, offset));
-  yield* textRecordBatches(textChunks(input, opts.source), csv, batcher);
+  yield* textRecordBatches(textChunks(input, opts.source), plainThenCsvParse(opts.source), batcher);
 }
 
 /** Read everything into one batch (for training). */

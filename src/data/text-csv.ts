@@ -3,8 +3,16 @@
 
 import { parse } from 'csv-parse';
 import { InputError } from './errors.ts';
-import { MAX_LINE, type RecordSource } from './plain-records.ts';
+import { MAX_LINE, PlainRecords, type RecordSource } from './plain-records.ts';
 import type { CsvBatcher, SourceBatch } from './csv-rows.ts';
+
+/**
+ * The text path's tokenizer: the plain-line splitter, handing over to csv-parse at the first
+ * quote or lone CR; `lineOffset`: physical lines before the first one it sees.
+ */
+export function plainThenCsvParse(source: string | undefined, lineOffset = 0): RecordSource {
+  return new PlainRecords(source, (offset) => new CsvRecords(source, offset), lineOffset);
+}
 
 /**
  * The text path: text chunks → a tokenizer (the plain-line splitter, or csv-parse) →
