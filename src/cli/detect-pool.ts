@@ -10,10 +10,10 @@ import { workerScript } from '../engine/worker-script.ts';
 import type { RecordBatch } from '../data/batch.ts';
 import { InputError, type InputErrorOptions } from '../data/errors.ts';
 import { readBatches, type CsvInput, type SourceBatch } from '../data/reader.ts';
-import { DetectorChoice } from '../detect/choice.ts';
-import { Detector } from '../detect/detector.ts';
+import type { DetectorChoice } from '../detect/choice.ts';
+import type { Detector } from '../detect/detector.ts';
 import type { DetectionReport } from '../detect/report.ts';
-import { ReportBuilder } from '../detect/run.ts';
+import { chooseDetector, preferredDetector, ReportBuilder } from '../detect/run.ts';
 import { encodeModel } from '../model/format.ts';
 
 export interface WorkerError { name: string; message: string; input?: InputErrorOptions & { problem: string } }
@@ -68,8 +68,7 @@ export async function runDetectionPooled(detector: Detector | DetectorChoice, in
     try {
       for await (const batch of readBatches(input, { source: o.source, batchSize: o.batchSize })) {
         if (!builder) {
-          const chosen = detector instanceof Detector ? detector : detector.forSchema(batch.schema, o.source);
-          if (detector instanceof Detector) chosen.checkInput(batch.schema, o.source);
+          const chosen = chooseDetector(detector, batch.schema, o.source);
           o.onDetector?.(chosen);
           builder = new ReportBuilder(chosen, { all: o.all }, started);
           const files = await encodeModel(chosen.model);
@@ -92,7 +91,7 @@ export async function runDetectionPooled(detector: Detector | DetectorChoice, in
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
-  builder ??= new ReportBuilder(detector instanceof Detector ? detector : detector.detectors[0], { all: o.all }, started);
+  builder ??= new ReportBuilder(preferredDetector(detector), { all: o.all }, started);
   return builder.finish();
 }
 

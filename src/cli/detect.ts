@@ -2,10 +2,10 @@
 //                   [--follow] [--max-latency ms] [--alerts spec …] [--rate-limit N/60s]
 //                   [--log-format text|json] [--log-level level] [--stats-interval ms]
 
-import { program } from './program.ts';
 import { availableParallelism } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { program } from './program.ts';
 import { InputError } from '../data/errors.ts';
 import { Detector, SchemaMismatchError } from '../detect/detector.ts';
 import { DetectorChoice } from '../detect/choice.ts';

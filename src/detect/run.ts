@@ -71,7 +71,7 @@ export class ReportBuilder {
   /**
    * Counts a scored batch into the summary and the metrics; with `emit`, its reported
    * records go to onRecord (or the report). Without, the caller has rendered them
-   * itself (detection on worker threads: pool.ts), and `scored` need only carry the arrays.
+   * itself (detection on worker threads: src/cli/detect-pool.ts), and `scored` need only carry the arrays.
    */
   add(scored: Pick<ScoredBatch, 'batch' | 'scores' | 'anomaly' | 'severity' | 'unknown' | 'unknownValues'> & Partial<ScoredBatch>, emit = true): void {
     const { batch } = scored;
@@ -133,8 +133,7 @@ export async function runDetection(detector: Detector | DetectorChoice, input: C
   let builder: ReportBuilder | null = null;
   let chosen: Detector | null = null;
   const choose = (d: Detector | DetectorChoice, schema: InputSchema): Detector => {
-    const picked = d instanceof Detector ? d : d.forSchema(schema, opts.source);
-    if (d instanceof Detector) picked.checkInput(schema, opts.source);
+    const picked = chooseDetector(d, schema, opts.source);
     opts.onDetector?.(picked);
     return picked;
   };
@@ -154,11 +153,23 @@ export async function runDetection(detector: Detector | DetectorChoice, input: C
     if (opts.afterBatch) await opts.afterBatch();
   }
   // An input without records: the first (preferred) model describes the empty report.
-  builder ??= new ReportBuilder(detector instanceof Detector ? detector : detector.detectors[0], opts, started);
+  builder ??= new ReportBuilder(preferredDetector(detector), opts, started);
   return builder.finish();
 }
 
 // Built field by field in the order the JSON shows them (spreads made two objects more a record).
+/** The detector that scores records of `schema`: the one given (if they fit it), or the choice's first that fits. */
+export function chooseDetector(d: Detector | DetectorChoice, schema: InputSchema, source?: string): Detector {
+  if (!(d instanceof Detector)) return d.forSchema(schema, source);
+  d.checkInput(schema, source);
+  return d;
+}
+
+/** The detector that describes an input without records: the one given, or the choice's preferred. */
+export function preferredDetector(d: Detector | DetectorChoice): Detector {
+  return d instanceof Detector ? d : d.detectors[0];
+}
+
 export function recordOf(scored: ScoredBatch, i: number, row: number, batch: RecordBatch): DetectionRecord {
   const label = batch.labels?.[i];
   const r = { row } as DetectionRecord;

@@ -81,8 +81,7 @@ export class Counter extends Metric<{ value: number }> {
   }
 
   inc(labels: Labels = {}, by = 1): void {
-    if (!(by >= 0)) throw new Error(`${this.name} is a counter: it can only go up, not by ${by}.`);
-    this.get(labels).state.value += by;
+    this.add(this.get(labels).state, by);
   }
 
   /**
@@ -91,12 +90,12 @@ export class Counter extends Metric<{ value: number }> {
    */
   child(labels: Labels): { inc(by?: number): void } {
     const state = this.get(labels).state;
-    return {
-      inc: (by = 1) => {
-        if (!(by >= 0)) throw new Error(`${this.name} is a counter: it can only go up, not by ${by}.`);
-        state.value += by;
-      },
-    };
+    return { inc: (by = 1) => this.add(state, by) };
+  }
+
+  private add(state: { value: number }, by: number): void {
+    if (!(by >= 0)) throw new Error(`${this.name} is a counter: it can only go up, not by ${by}.`);
+    state.value += by;
   }
 
   /** Mirror a cumulative count kept elsewhere (a sink's stats); it must not go down. */
