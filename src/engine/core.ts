@@ -1,7 +1,7 @@
 // Loading the compute core. No file system here: Node reads the bytes itself
 // (src/engine/node.ts), other runtimes hand in bytes or a compiled module.
 
-import { instantiate, instantiateSync } from '@assemblyscript/loader';
+import { instantiateSync } from '@assemblyscript/loader';
 
 /** The raw exports of build/anomalyze.wasm (pointers are byte offsets). */
 export interface CoreExports {
@@ -33,9 +33,14 @@ export interface CoreExports {
 
 export type CoreSource = WebAssembly.Module | BufferSource;
 
+/**
+ * Compiles off the calling thread, then instantiates the compiled module. Not the loader's
+ * async `instantiate`: it first asks whether its argument is a fetch `Response`, and on
+ * Node merely reading the global `Response` loads undici, about 55 ms of a detect run.
+ */
 export async function loadCore(source: CoreSource): Promise<CoreExports> {
-  const { exports } = await instantiate<Record<string, unknown>>(source, {});
-  return exports as unknown as CoreExports;
+  const module = source instanceof WebAssembly.Module ? source : await WebAssembly.compile(source);
+  return loadCoreSync(module);
 }
 
 export function loadCoreSync(source: CoreSource): CoreExports {
