@@ -421,40 +421,6 @@ export function gatherRuns(src: usize, n: i32, srcDp: i32, runs: usize, nRuns: i
 }
 
 /**
- * Explanations: for each listed row, adds `weight · (x_t − c_t)² / ||x − c||²`
- * (its nearest centroid c) to out[row · outStride + cols[t]] (f64), i.e. each
- * column's weighted share of the member's squared distance. x_t is column cols[t]
- * of the whole row (X, xDp floats a row), so nothing has to be gathered for it;
- * centroids are cDp floats a row.
- */
-export function columnShares(
-  X: usize, xDp: i32, C: usize, cDp: i32, labels: usize, rows: usize, nRows: i32,
-  m: i32, cols: usize, weight: f64, out: usize, outStride: i32,
-): void {
-  const xBytes = <usize>xDp << 2;
-  const cBytes = <usize>cDp << 2;
-  for (let r = 0; r < nRows; r++) {
-    const i = load<i32>(rows + (<usize>r << 2));
-    const x = X + <usize>i * xBytes;
-    const c = C + <usize>load<i32>(labels + (<usize>i << 2)) * cBytes;
-    let total: f64 = 0;
-    for (let t = 0; t < m; t++) {
-      const u = <f64>load<f32>(x + (<usize>load<i32>(cols + (<usize>t << 2)) << 2)) - <f64>load<f32>(c + (<usize>t << 2));
-      total += u * u;
-    }
-    if (!(total > 0)) continue;
-    const f = weight / total;
-    const o = out + (<usize>r * <usize>outStride << 3);
-    for (let t = 0; t < m; t++) {
-      const col = <usize>load<i32>(cols + (<usize>t << 2));
-      const u = <f64>load<f32>(x + (col << 2)) - <f64>load<f32>(c + (<usize>t << 2));
-      const p = o + (col << 3);
-      store<f64>(p, load<f64>(p) + f * u * u);
-    }
-  }
-}
-
-/**
  * Scores ||c_j||² − 2·x·c_j of one row against every centroid, into `out` (k f32),
  * with exactly the arithmetic `assignRows` uses for that row: `pairOrder` for
  * every row but an odd last one (see the contract above), so a kernel that

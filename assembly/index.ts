@@ -3,7 +3,8 @@
 export { alloc, free, liveBlocks } from './memory';
 export { seedRandom, nextBelow as randomBelow } from './rng';
 export { firstNonFinite } from './finite';
-export { nearest, distances, inertiaOf, meanColumnVariance, gatherRuns, columnShares } from './distance';
+export { nearest, distances, inertiaOf, meanColumnVariance, gatherRuns } from './distance';
+export { explainRows } from './explain';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';
 export { hamerly, hamerlyScoredShare } from './hamerly';

@@ -5,9 +5,12 @@ import { DEFAULT_BATCH_SIZE } from '../data/reader.ts';
 import { InputError, listNames } from '../data/errors.ts';
 import { missingFeatures, schemaLayout, type InputSchema } from '../data/input-schema.ts';
 import { matrix } from '../engine/index.ts';
-import { featureIndexOf, topFeatures, type FeatureContribution } from '../model/explain.ts';
+import { contributions, featureIndexOf, type FeatureContribution } from '../model/explain.ts';
 import type { AnomalyModel } from '../model/model.ts';
 import { confidence, severityCode, warmupScoring } from '../model/scoring.ts';
+
+/** Features named in each anomaly's explanation. */
+const EXPLAINED_FEATURES = 3;
 
 export interface ScoredBatch {
   batch: RecordBatch;
@@ -62,12 +65,15 @@ export class Detector {
     const paramsOf = (i: number) => (warm !== null && warm[i] === 1 ? warmScoring : scoring);
     // The anomalies' explanations are computed in the module with the scores.
     const scored = n > 0
-      ? ensemble.score(matrix(t.matrix, dim), (scores) => {
-        const rows: number[] = [];
-        for (let i = 0; i < n; i++) if (scores[i] > paramsOf(i).threshold) { anomaly[i] = 1; rows.push(i); }
-        return Int32Array.from(rows);
+      ? ensemble.score(matrix(t.matrix, dim), {
+        rows: (scores) => {
+          const rows: number[] = [];
+          for (let i = 0; i < n; i++) if (scores[i] > paramsOf(i).threshold) { anomaly[i] = 1; rows.push(i); }
+          return Int32Array.from(rows);
+        },
+        featureOf: this.featureIndex, features: this.names.length, count: EXPLAINED_FEATURES,
       })
-      : { scores: new Float32Array(0), explained: new Int32Array(0), shares: new Float64Array(0) };
+      : { scores: new Float32Array(0), explained: new Int32Array(0), top: new Float64Array(0) };
     const severity = new Uint8Array(n);
     const conf = new Float32Array(n);
     for (let i = 0; i < n; i++) {
@@ -78,14 +84,13 @@ export class Detector {
     }
     const position = new Int32Array(n).fill(-1);
     scored.explained.forEach((row, p) => { position[row] = p; });
-    const byFeature = new Float64Array(this.names.length); // scratch for every explain() of this batch
     return {
       batch: input, scores: scored.scores, anomaly, severity, confidence: conf,
       unknown: t.unknown, unknownValues: t.unknownValues,
       explain: (i) => {
         const p = position[i];
         if (p < 0) return [];
-        return topFeatures(scored.shares, this.featureIndex, (f) => featureValue(batch, i, f), 3, byFeature, this.names, p * dim);
+        return contributions(scored.top, p * (1 + 2 * EXPLAINED_FEATURES), EXPLAINED_FEATURES, (f) => featureValue(batch, i, f), this.names);
       },
     };
   }

@@ -17,7 +17,9 @@ export interface CoreExports {
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
   firstNonFinite(X: number, count: number): number;
   gatherRuns(src: number, n: number, srcDp: number, runs: number, nRuns: number, m: number, dst: number, dstDp: number): void;
-  columnShares(X: number, xDp: number, C: number, cDp: number, labels: number, rows: number, nRows: number, m: number, cols: number, weight: number, out: number, outStride: number): void;
+  /** Explanations of listed rows, all members at once (assembly/explain.ts has the layout). */
+  explainRows(X: number, xDp: number, members: number, nMembers: number, rows: number, nRows: number, dim: number,
+    featureOf: number, nFeatures: number, count: number, shares: number, top: number): void;
   kmeansPlusPlus(X: number, n: number, dp: number, k: number, C: number, trials: number): void;
   lloyd(X: number, n: number, dp: number, C: number, k: number, maxIter: number, tolAbs: number, labels: number, dists: number): number;
   /** Hamerly's bounds on Lloyd's iterations: same arguments and, bit for bit, the same result as lloyd. */

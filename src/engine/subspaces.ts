@@ -22,6 +22,13 @@ export interface SubspaceResult {
    * to its nearest centroid, weighted by the model's weight: rows × X.cols.
    */
   columnShares(rows: Int32Array): Float64Array;
+  /**
+   * The same shares folded into input features (`featureOf[column]`, of `features`)
+   * and ranked, per listed row 1 + 2·count numbers: the total, then `count` pairs
+   * (feature, its summed share), largest first, feature −1 past the last one that
+   * contributes (all −1 when nothing does).
+   */
+  topFeatures(rows: Int32Array, featureOf: Int32Array, features: number, count: number): Float64Array;
 }
 
 interface Prepared { k: number; dim: number; dp: number; cols: number; runs: number; nRuns: number; c: number; labels: number }
@@ -55,7 +62,12 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
       for (let i = 0; i < n; i++) distances[i] = Math.sqrt(distances[i]);
       return { labels: ws.i32(p.labels, n).slice(), distances };
     });
-    return use({ nearest, columnShares: (rows) => shares(ws, X.cols, rows, x, xDp, prepared, models) });
+    const explain = (rows: Int32Array, want: 'shares' | Top) => explained(ws, X.cols, rows, x, xDp, prepared, models, want);
+    return use({
+      nearest,
+      columnShares: (rows) => explain(rows, 'shares'),
+      topFeatures: (rows, featureOf, features, count) => explain(rows, { featureOf, features, count }),
+    });
   });
 }
 
@@ -71,18 +83,43 @@ export function columnRuns(columns: ArrayLike<number>): Int32Array {
   return Int32Array.from(runs);
 }
 
-function shares(
+interface Top { featureOf: Int32Array; features: number; count: number }
+
+/** Bytes of a member's entry in explainRows's table (assembly/explain.ts). */
+const MEMBER_BYTES = 32;
+
+/** columnShares or topFeatures of the listed rows, by explainRows. */
+function explained(
   ws: Workspace, width: number, rows: Int32Array, x: number, xDp: number,
-  prepared: Prepared[], models: SubspaceModel[],
+  prepared: Prepared[], models: SubspaceModel[], want: 'shares' | Top,
 ): Float64Array {
   if (rows.length === 0) return new Float64Array(0);
   const core = ws.core;
   const list = ws.alloc(rows.length * 4);
   ws.i32(list, rows.length).set(rows);
-  const out = ws.alloc(rows.length * width * 8);
-  new Float64Array(core.memory.buffer, out, rows.length * width).fill(0);
+  const table = ws.alloc(prepared.length * MEMBER_BYTES);
+  const entries = new DataView(core.memory.buffer, table, prepared.length * MEMBER_BYTES);
   prepared.forEach((p, idx) => {
-    core.columnShares(x, xDp, p.c, p.dp, p.labels, list, rows.length, p.dim, p.cols, models[idx].weight ?? 1, out, width);
+    const at = idx * MEMBER_BYTES;
+    entries.setInt32(at, p.c, true);
+    entries.setInt32(at + 4, p.dp, true);
+    entries.setInt32(at + 8, p.labels, true);
+    entries.setInt32(at + 12, p.dim, true);
+    entries.setInt32(at + 16, p.cols, true);
+    entries.setFloat64(at + 24, models[idx].weight ?? 1, true);
   });
-  return new Float64Array(core.memory.buffer, out, rows.length * width).slice();
+  if (want === 'shares') {
+    const out = ws.alloc(rows.length * width * 8);
+    core.explainRows(x, xDp, table, prepared.length, list, rows.length, width, 0, 0, 0, out, 0);
+    return new Float64Array(core.memory.buffer, out, rows.length * width).slice();
+  }
+  const { featureOf, features, count } = want;
+  if (featureOf.length !== width) throw new RangeError(`featureOf names ${featureOf.length} columns but the input has ${width}`);
+  for (const f of featureOf) if (!(f >= 0 && f < features)) throw new RangeError(`feature ${f} is outside 0..${features - 1}`);
+  const map = ws.alloc(width * 4);
+  ws.i32(map, width).set(featureOf);
+  const stride = 1 + 2 * count;
+  const out = ws.alloc(rows.length * stride * 8);
+  core.explainRows(x, xDp, table, prepared.length, list, rows.length, width, map, features, count, 0, out);
+  return new Float64Array(core.memory.buffer, out, rows.length * stride).slice();
 }

@@ -60,20 +60,29 @@ export class Ensemble {
   }
 
   /**
-   * Scores every row. `explain(scores)` may name rows (e.g. the anomalies) whose
-   * per-column shares of the weighted squared distance are wanted: they come
-   * back as `shares`, rows × dim, in the order given.
+   * Scores every row. `explain.rows(scores)` may name rows (e.g. the anomalies) to
+   * explain: for them `top` holds their `explain.count` largest features (see
+   * SubspaceResult.topFeatures), in the order given.
    */
-  score(X: Matrix, explain?: (scores: Float32Array) => Int32Array): EnsembleScores & { explained: Int32Array; shares: Float64Array } {
+  score(X: Matrix, explain?: Explain): EnsembleScores & { explained: Int32Array; top: Float64Array } {
     const n = X.rows;
-    return withSubspaces(this.engine, X, this.members, ({ nearest, columnShares }) => {
+    return withSubspaces(this.engine, X, this.members, ({ nearest, topFeatures }) => {
       const scores = Float32Array.from(fuseScores(
         nearest.map((r) => r.distances), this.members.map((m) => m.weight), this.members.map((m) => m.scale), n,
       ));
-      const explained = explain ? explain(scores) : new Int32Array(0);
-      return { scores, labels: nearest.map((r) => r.labels), explained, shares: columnShares(explained) };
+      const explained = explain ? explain.rows(scores) : new Int32Array(0);
+      const top = explain ? topFeatures(explained, explain.featureOf, explain.features, explain.count) : new Float64Array(0);
+      return { scores, labels: nearest.map((r) => r.labels), explained, top };
     });
   }
+}
+
+/** Which rows Ensemble.score explains, and how: input features of the columns, their number, and how many to name. */
+export interface Explain {
+  rows(scores: Float32Array): Int32Array;
+  featureOf: Int32Array;
+  features: number;
+  count: number;
 }
 
 /**

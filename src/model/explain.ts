@@ -1,6 +1,6 @@
 // Why a record was flagged: the features that contribute most to its distance
-// from normal traffic. Column shares (see Ensemble.columnShares) are folded
-// back into input features, so a one-hot service column reads as `service`.
+// from normal traffic. Column shares are folded back into input features in the
+// module (assembly/explain.ts), so a one-hot service column reads as `service`.
 
 import { FEATURE_NAMES } from '../data/schema.ts';
 
@@ -22,34 +22,20 @@ export function featureIndexOf(columns: readonly string[], names: readonly strin
 }
 
 /**
- * The `count` features with the largest summed share. `byFeature` is scratch
- * space (one entry per input feature) reused across calls; `value(f)` gives the
- * record's raw value; `names` are the input features (KDD's by default). The
- * record's column shares are columnShares[from, from + featureIndex.length), so
- * that a batch's rows are read in place.
+ * A row's contributions from Ensemble.score's `top` (the module's ranking, see
+ * SubspaceResult.topFeatures): `at` is the row's offset there, `count` the features
+ * ranked per row; `value(f)` gives the record's raw value; `names` are the input features.
  */
-export function topFeatures(
-  columnShares: Float64Array, featureIndex: Int32Array, value: (feature: number) => string | number,
-  count = 3, byFeature = new Float64Array(FEATURE_NAMES.length), names: readonly string[] = FEATURE_NAMES, from = 0,
+export function contributions(
+  top: Float64Array, at: number, count: number, value: (feature: number) => string | number, names: readonly string[] = FEATURE_NAMES,
 ): FeatureContribution[] {
-  byFeature.fill(0);
-  let total = 0;
-  const columns = Math.min(featureIndex.length, columnShares.length - from);
-  for (let c = 0; c < columns; c++) {
-    const s = columnShares[from + c];
-    if (s > 0) {
-      byFeature[featureIndex[c]] += s;
-      total += s;
-    }
-  }
-  if (!(total > 0)) return [];
+  const total = top[at];
   const out: FeatureContribution[] = [];
-  for (let k = 0; k < count; k++) {
-    let best = -1;
-    for (let f = 0; f < byFeature.length; f++) if (byFeature[f] > 0 && (best < 0 || byFeature[f] > byFeature[best])) best = f;
-    if (best < 0) break;
-    out.push({ feature: names[best], value: value(best), share: Math.round((byFeature[best] / total) * 1e4) / 1e4 });
-    byFeature[best] = 0;
+  if (!(total > 0)) return out;
+  for (let q = 0; q < count; q++) {
+    const f = top[at + 1 + 2 * q];
+    if (f < 0) break;
+    out.push({ feature: names[f], value: value(f), share: Math.round((top[at + 2 + 2 * q] / total) * 1e4) / 1e4 });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 // withSubspaces: each model's columns gathered by runs (gatherRuns), its nearest
-// centroids, and the explanations' column shares read from the whole rows — checked
-// against plain JavaScript on columns with runs of every length, out of order, repeated.
+// centroids, and the explanations' column shares read from the whole rows and their
+// ranking by feature — checked against plain JavaScript on columns with runs of every
+// length, out of order, repeated.
 
 import { describe, expect, it } from 'vitest';
 import { KMeans, matrix, withSubspaces } from '../../src/engine/index.ts';
@@ -49,8 +50,55 @@ describe('withSubspaces', () => {
       });
     });
     expect(Array.from(got.shares)).toEqual(Array.from(want));
+
+    // The ranking in the module is the plain ranking of those shares, bit for bit:
+    // columns folded into features out of order, ties, fewer features than asked for.
+    for (const [featureOf, features, count] of [
+      [Int32Array.from({ length: d }, (_, c) => c % 7), 7, 3],
+      [Int32Array.from({ length: d }, (_, c) => (c < 20 ? 0 : c - 19)), 5, 6],
+      [Int32Array.from({ length: d }, (_, c) => c), d, 1],
+    ] as const) {
+      const top = withSubspaces(engine, X, models, (r) => r.topFeatures(rows, featureOf, features, count));
+      const stride = 1 + 2 * count;
+      rows.forEach((_, p) => {
+        const ref = referenceTop(got.shares.subarray(p * d, (p + 1) * d), featureOf, features, count);
+        expect(Array.from(top.subarray(p * stride, (p + 1) * stride))).toEqual(ref);
+      });
+    }
+    expect(engine.liveBlocks).toBe(0);
+  });
+
+  it('explains nothing for a row on its centroid, and no rows at all for an empty list', async () => {
+    const engine = await loadEngine();
+    const X = matrix(Float32Array.of(1, 2, 1, 2, 5, 5), 2);
+    const model = new KMeans(engine, { nClusters: 2, seed: 1, nInit: 1 }).fit(matrix(Float32Array.of(1, 2, 5, 5), 2));
+    const columns = Int32Array.of(0, 1);
+    const featureOf = Int32Array.of(0, 0);
+    const top = withSubspaces(engine, X, [{ model, columns }], (r) => r.topFeatures(Int32Array.of(0, 2), featureOf, 1, 2));
+    expect(Array.from(top)).toEqual([0, -1, 0, -1, 0, 0, -1, 0, -1, 0]);
+    expect(withSubspaces(engine, X, [{ model, columns }], (r) => r.topFeatures(new Int32Array(0), featureOf, 1, 2)).length).toBe(0);
+    expect(() => withSubspaces(engine, X, [{ model, columns }], (r) => r.topFeatures(Int32Array.of(0), Int32Array.of(0, 3), 1, 2))).toThrow(/feature 3 is outside 0..0/);
+    expect(engine.liveBlocks).toBe(0);
   });
 });
+
+/**
+ * The ranking as plain JavaScript does it (the detector's JS before it moved into the
+ * module): summed positive shares per feature, the largest first, the first on ties.
+ */
+function referenceTop(shares: Float64Array, featureOf: Int32Array, features: number, count: number): number[] {
+  const byFeature = new Float64Array(features);
+  let total = 0;
+  shares.forEach((s, c) => { if (s > 0) { byFeature[featureOf[c]] += s; total += s; } });
+  const out = [total];
+  for (let q = 0; q < count; q++) {
+    let best = -1;
+    if (total > 0) for (let f = 0; f < features; f++) if (byFeature[f] > 0 && (best < 0 || byFeature[f] > byFeature[best])) best = f;
+    out.push(best, best < 0 ? 0 : byFeature[best]);
+    if (best >= 0) byFeature[best] = 0;
+  }
+  return out;
+}
 
 describe('withSubspaces on non-finite input', () => {
   it('names the first NaN or ±Infinity, as checkMatrix does, wherever it sits in the SIMD blocks', async () => {
