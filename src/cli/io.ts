@@ -30,5 +30,5 @@ export async function openInput(path: string): Promise<Readable> {
     if (code === 'EACCES') fail(`${path}: permission denied`);
     throw err;
   }
-  return createReadStream(path);
+  return createReadStream(path, { highWaterMark: 1 << 18 });
 }
