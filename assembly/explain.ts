@@ -29,6 +29,9 @@ export function explainRows(
   const xBytes = <usize>xDp << 2;
   const rowShares = allocZeroed(<usize>dim << 3);
   const byFeature = allocZeroed(<usize>nFeatures << 3);
+  let widest = 0;
+  for (let p = 0; p < nMembers; p++) widest = max(widest, load<i32>(members + <usize>p * MEMBER_BYTES, 12));
+  const diffs = allocZeroed(<usize>widest << 3); // a member's x − c, kept from the total to the shares
   const topStride = <usize>(1 + 2 * count) << 3;
   for (let r = 0; r < nRows; r++) {
     const i = load<i32>(rows + (<usize>r << 2));
@@ -43,14 +46,14 @@ export function explainRows(
       let total: f64 = 0;
       for (let t = 0; t < m; t++) {
         const u = <f64>load<f32>(x + (<usize>load<i32>(cols + (<usize>t << 2)) << 2)) - <f64>load<f32>(c + (<usize>t << 2));
+        store<f64>(diffs + (<usize>t << 3), u);
         total += u * u;
       }
       if (!(total > 0)) continue;
       const f = load<f64>(e, 24) / total;
       for (let t = 0; t < m; t++) {
-        const col = <usize>load<i32>(cols + (<usize>t << 2));
-        const u = <f64>load<f32>(x + (col << 2)) - <f64>load<f32>(c + (<usize>t << 2));
-        const s = rowShares + (col << 3);
+        const u = load<f64>(diffs + (<usize>t << 3));
+        const s = rowShares + (<usize>load<i32>(cols + (<usize>t << 2)) << 3);
         store<f64>(s, load<f64>(s) + f * u * u);
       }
     }
@@ -59,6 +62,7 @@ export function explainRows(
   }
   free(rowShares);
   free(byFeature);
+  free(diffs);
 }
 
 /** The `top` entry of one row (see explainRows). */

@@ -5,6 +5,7 @@ export { seedRandom, nextBelow as randomBelow } from './rng';
 export { firstNonFinite } from './finite';
 export { nearest, distances, inertiaOf, meanColumnVariance, gatherRuns } from './distance';
 export { explainRows } from './explain';
+export { nearestOfRuns } from './subspace';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';
 export { hamerly, hamerlyScoredShare } from './hamerly';

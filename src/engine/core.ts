@@ -17,6 +17,9 @@ export interface CoreExports {
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
   firstNonFinite(X: number, count: number): number;
   gatherRuns(src: number, n: number, srcDp: number, runs: number, nRuns: number, m: number, dst: number, dstDp: number): void;
+  /** gatherRuns then nearest, a block of rows at a time (labels and squared distances; no inertia). */
+  nearestOfRuns(X: number, n: number, xDp: number, runs: number, nRuns: number, m: number, dp: number,
+    C: number, k: number, labels: number, dists: number): void;
   /** Explanations of listed rows, all members at once (assembly/explain.ts has the layout). */
   explainRows(X: number, xDp: number, members: number, nMembers: number, rows: number, nRows: number, dim: number,
     featureOf: number, nFeatures: number, count: number, shares: number, top: number): void;

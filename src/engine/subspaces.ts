@@ -39,8 +39,6 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
   const n = X.rows;
   return withWorkspace(core, (ws) => {
     const x = ws.checkedMatrixIn(X);
-    const widest = Math.max(...models.map((m) => paddedCols(m.columns.length)));
-    const sub = ws.alloc(n * widest * 4); // each model's columns, gathered in turn
     const prepared = models.map(({ model, columns }): Prepared => {
       const { nClusters: k, dim, centroids } = model.state;
       if (columns.length !== dim) throw new RangeError(`a subspace lists ${columns.length} columns but its model has ${dim}`);
@@ -53,11 +51,9 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
       return { k, dim, dp: paddedCols(dim), cols, runs, nRuns: list.length / 3, c: ws.centroidsIn(centroids, k, dim), labels: ws.alloc(n * 4) };
     });
     const xDp = paddedCols(X.cols);
-    const gather = (p: Prepared) => core.gatherRuns(x, n, xDp, p.runs, p.nRuns, p.dim, sub, p.dp);
     const dists = ws.alloc(n * 4);
     const nearest = prepared.map((p) => {
-      gather(p);
-      core.nearest(sub, n, p.dp, p.c, p.k, p.labels, dists);
+      core.nearestOfRuns(x, n, xDp, p.runs, p.nRuns, p.dim, p.dp, p.c, p.k, p.labels, dists);
       const distances = ws.f32(dists, n).slice();
       for (let i = 0; i < n; i++) distances[i] = Math.sqrt(distances[i]);
       return { labels: ws.i32(p.labels, n).slice(), distances };

@@ -18,10 +18,11 @@ describe('columnRuns', () => {
 });
 
 describe('withSubspaces', () => {
-  it('gives the nearest centroids and column shares that a plain gather and a plain loop give', async () => {
+  // 301 rows: blocks of 64 and an odd last row; 130: an even partial block.
+  it.each([301, 130])('gives the nearest centroids and column shares that a plain gather and a plain loop give (%i rows)', async (n) => {
     const engine = await loadEngine();
     const d = 23;
-    const b = blobs({ n: 301, d, k: 4, seed: 5 });
+    const b = blobs({ n, d, k: 4, seed: 5 });
     const X = matrix(b.X, d);
     const subsets = [
       Int32Array.from({ length: d }, (_, c) => c), // everything, one run
@@ -34,7 +35,7 @@ describe('withSubspaces', () => {
       for (let r = 0; r < X.rows; r++) columns.forEach((c, t) => { sub[r * columns.length + t] = b.X[r * d + c]; });
       return { model: new KMeans(engine, { nClusters: 3, seed: i, nInit: 1 }).fit(matrix(sub, columns.length)), columns, weight: 0.25 + i / 10, sub };
     });
-    const rows = Int32Array.of(0, 7, 300, 150);
+    const rows = Int32Array.of(0, 7, n - 1, 65);
     const got = withSubspaces(engine, X, models, (r) => ({ nearest: r.nearest, shares: r.columnShares(rows) }));
     const want = new Float64Array(rows.length * d);
     models.forEach(({ model, columns, weight, sub }, m) => {
