@@ -3,7 +3,7 @@
 export { alloc, free, liveBlocks } from './memory';
 export { seedRandom, nextBelow as randomBelow } from './rng';
 export { firstNonFinite } from './finite';
-export { nearest, distances, inertiaOf, meanColumnVariance, gatherRuns } from './distance';
+export { nearest, distances, inertiaOf, meanColumnVariance } from './distance';
 export { explainRows } from './explain';
 export { nearestOfRuns } from './subspace';
 export { kmeansPlusPlus } from './kmeanspp';

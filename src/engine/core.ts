@@ -16,8 +16,7 @@ export interface CoreExports {
   inertiaOf(X: number, n: number, dp: number, C: number, labels: number): number;
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
   firstNonFinite(X: number, count: number): number;
-  gatherRuns(src: number, n: number, srcDp: number, runs: number, nRuns: number, m: number, dst: number, dstDp: number): void;
-  /** gatherRuns then nearest, a block of rows at a time (labels and squared distances; no inertia). */
+  /** nearest of the columns given as runs (source, destination, length), gathered a block of rows at a time in the module: labels and squared distances, no inertia. */
   nearestOfRuns(X: number, n: number, xDp: number, runs: number, nRuns: number, m: number, dp: number,
     C: number, k: number, labels: number, dists: number): void;
   /** Explanations of listed rows, all members at once (assembly/explain.ts has the layout). */
