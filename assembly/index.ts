@@ -6,6 +6,7 @@ export { firstNonFinite } from './finite';
 export { nearest, distances, inertiaOf, meanColumnVariance } from './distance';
 export { explainRows } from './explain';
 export { nearestOfRuns } from './subspace';
+export { kddLines, kddDictionary } from './kdd-lines';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';
 export { hamerly, hamerlyScoredShare } from './hamerly';

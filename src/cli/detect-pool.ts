@@ -66,7 +66,7 @@ export async function runDetectionPooled(detector: Detector | DetectorChoice, in
   };
   try {
     try {
-      for await (const batch of readBatches(input, { source: o.source, batchSize: o.batchSize })) {
+      for await (const batch of readBatches(input, { source: o.source, batchSize: o.batchSize, core: preferredDetector(detector).model.ensemble.engine.core })) {
         if (!builder) {
           const chosen = chooseDetector(detector, batch.schema, o.source);
           o.onDetector?.(chosen);

@@ -60,10 +60,10 @@ export class BatchBuilder {
     return this.count >= this.capacity;
   }
 
-  /** Make room for one more row. */
-  reserve(): void {
-    if ((this.count + 1) * this.width <= this.numeric.length) return;
-    const rows = Math.min(this.capacity, Math.max(1, this.count * 2));
+  /** Make room for `more` rows (one by default). */
+  reserve(more = 1): void {
+    if ((this.count + more) * this.width <= this.numeric.length) return;
+    const rows = Math.min(this.capacity, Math.max(this.count + more, this.count * 2));
     const next = new Float64Array(rows * this.width);
     next.set(this.numeric);
     this.numeric = next;

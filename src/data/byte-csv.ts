@@ -17,17 +17,20 @@ import { CsvBatcher, type RowWriter, type SourceBatch } from './csv-rows.ts';
 import { MAX_LINE, plainFields, type RecordSource } from './plain-records.ts';
 import { CsvRecords, plainThenCsvParse, textRecordBatches } from './text-csv.ts';
 import { checkText, textChunks } from './text.ts';
+import { ModuleLines, type LineCore } from './module-lines.ts';
 
 export interface ByteCsvOptions {
   source?: string;
   batchSize: number;
+  /** A compute core to parse plain KDD lines in (module-lines.ts); without one they are parsed here. */
+  core?: LineCore;
 }
 
 /** CSV bytes → batches; see the top of this file. */
 export async function* byteCsvBatches(input: AsyncIterable<Uint8Array | string>, opts: ByteCsvOptions): AsyncGenerator<SourceBatch> {
   const { source } = opts;
   const batcher = new CsvBatcher(source, opts.batchSize);
-  const lines = new ByteLines(source, batcher);
+  const lines = new ByteLines(source, batcher, opts.core ?? null, opts.batchSize);
   const it = input[Symbol.asyncIterator]();
   let ended = false; // the input has been read to its end
   let owned = true; // whether this function still has to release the input when stopped early
@@ -80,6 +83,7 @@ export async function* byteCsvBatches(input: AsyncIterable<Uint8Array | string>,
     owned = false; // restOfInput releases it now
     yield* textRecordBatches(textChunks(restOfInput, source, { fromLine: line + 1, leadingBom: !lines.started }), tokenizer, batcher);
   } finally {
+    lines.dispose();
     // Stopped early (error or consumer break): release the underlying input.
     if (owned && !ended) await it.return?.(undefined);
   }
@@ -113,11 +117,22 @@ class ByteLines {
   started = false;
   private boms = 0;
   private fast: KddByteRows | null = null;
+  /** The plain lines parsed in the compute core, once the layout is known (when a core was given). */
+  private module: ModuleLines | null = null;
   private accepted = 0;
   private declined = 0;
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-  constructor(private readonly source: string | undefined, private readonly batcher: CsvBatcher) {}
+  constructor(
+    private readonly source: string | undefined, private readonly batcher: CsvBatcher,
+    private readonly core: LineCore | null, private readonly batchSize: number,
+  ) {}
+
+  /** Frees what the compute core holds for this reader. */
+  dispose(): void {
+    this.module?.dispose();
+    this.module = null;
+  }
 
   chunk(bytes: Uint8Array): ChunkResult {
     let data = bytes;
@@ -175,7 +190,22 @@ class ByteLines {
     const n = data.length;
     let checked = false;
     let pos = 0;
+    this.module?.forget();
     while (pos < n) {
+      const module = this.module;
+      if (module !== null) {
+        // As many plain lines as the batch takes, in the module; the line it stops at (if it
+        // is not plain, or the last without a line end) is read below as without it.
+        const step = module.take(batcher.kddBuilder(), data, pos, final, this.line);
+        this.line += step.lines;
+        pos = step.pos;
+        this.accepted += step.rows;
+        batcher.kdd!.appended += step.rows;
+        const full = batcher.takeFull();
+        if (full) batches.push(full);
+        if (step.full) continue;
+        if (pos >= n) break;
+      }
       let nl = data.indexOf(LF, pos);
       if (nl < 0) {
         if (!final) break; // the carry
@@ -215,7 +245,10 @@ class ByteLines {
         const long = final ? null : this.tooLongLastLine(data, pos);
         return long ? { batches: [], error: long } : { batches, error: err };
       }
-      if (this.fast === null && batcher.kdd) this.fast = KddByteRows.of(batcher.kdd);
+      if (this.fast === null && batcher.kdd) {
+        this.fast = KddByteRows.of(batcher.kdd);
+        if (this.fast !== null && this.core !== null) this.module = new ModuleLines(this.core, this.fast.role, batcher.kddBuilder().width, this.batchSize);
+      }
       else if (batcher.started && !batcher.kdd) return { batches, handOver: { rest: copyOf(data.subarray(pos)), csvParse: false } };
     }
     if (pos < n) {
@@ -300,8 +333,8 @@ const LABEL = -4, IGNORED = -5;
  * characters, digits and at most one point), the words and the label not empty.
  */
 export class KddByteRows {
-  /** Per source column: the numeric slot (≥ 0), −1 − c for categorical feature c, LABEL or IGNORED. */
-  private readonly role: Int32Array;
+  /** Per source column: the numeric slot (≥ 0), −1 − c for categorical feature c, LABEL or IGNORED (as assembly/kdd-lines.ts reads them). */
+  readonly role: Int32Array;
   private readonly words = [new WordCache(), new WordCache(), new WordCache()];
   private readonly labels = new WordCache(normalizeLabel);
   private readonly scratch: string[] = ['', '', ''];

@@ -12,6 +12,7 @@ import { firstLine, sniff } from './sniff.ts';
 import { gunzip, isGzip } from './gzip.ts';
 import { CsvBatcher, type SourceBatch } from './csv-rows.ts';
 import { byteCsvBatches } from './byte-csv.ts';
+import type { LineCore } from './module-lines.ts';
 import { isCapture, readCaptureConnections } from '../capture/index.ts';
 import { connectionBatches } from '../flows/connection-batches.ts';
 import { ZEEK_LACKS } from '../flows/kdd-headers.ts';
@@ -36,6 +37,12 @@ export interface ReadOptions {
    * agree with exactly: the reference in tests and benchmarks.
    */
   fastBytes?: boolean;
+  /**
+   * A compute core (an Engine's `core`) in which the byte reader parses plain KDD lines:
+   * the same rows, in compiled code from the first line on. Without one they are parsed in
+   * JavaScript.
+   */
+  core?: LineCore;
 }
 
 export const DEFAULT_BATCH_SIZE = 8192;
@@ -173,7 +180,7 @@ async function* onlyBytes(input: AsyncIterable<Uint8Array | string>): AsyncGener
  */
 async function* csvBatches(input: CsvInput, opts: ReaderOptions): AsyncGenerator<SourceBatch> {
   if (opts.bytes && opts.fastBytes !== false) {
-    return yield* byteCsvBatches(input as AsyncIterable<Uint8Array | string>, { source: opts.source, batchSize: opts.batchSize });
+    return yield* byteCsvBatches(input as AsyncIterable<Uint8Array | string>, { source: opts.source, batchSize: opts.batchSize, core: opts.core });
   }
   const batcher = new CsvBatcher(opts.source, opts.batchSize);
   yield* textRecordBatches(textChunks(input, opts.source), plainThenCsvParse(opts.source), batcher);

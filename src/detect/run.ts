@@ -137,7 +137,9 @@ export async function runDetection(detector: Detector | DetectorChoice, input: C
     opts.onDetector?.(picked);
     return picked;
   };
-  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize, live: opts.live, fastBytes: opts.fastBytes })) {
+  // Plain KDD lines are parsed in the model's compute core (one per process, shared by every model).
+  const core = preferredDetector(detector).model.ensemble.engine.core;
+  for await (const batch of readBatches(input, { source: opts.source, batchSize: opts.batchSize, live: opts.live, fastBytes: opts.fastBytes, core })) {
     const next = opts.reload?.();
     if (next) {
       detector = next;

@@ -16,6 +16,11 @@ export interface CoreExports {
   inertiaOf(X: number, n: number, dp: number, C: number, labels: number): number;
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
   firstNonFinite(X: number, count: number): number;
+  /** A dictionary of words for kddLines (assembly/kdd-lines.ts). */
+  kddDictionary(): number;
+  /** Plain KDD lines of a chunk into rows (assembly/kdd-lines.ts has the layout; src/data/module-lines.ts drives it). */
+  kddLines(buf: number, pos: number, n: number, final: number, role: number, columns: number, width: number,
+    maxRows: number, numeric: number, rowsOut: number, dict: number, result: number): number;
   /** nearest of the columns given as runs (source, destination, length), gathered a block of rows at a time in the module: labels and squared distances, no inertia. */
   nearestOfRuns(X: number, n: number, xDp: number, runs: number, nRuns: number, m: number, dp: number,
     C: number, k: number, labels: number, dists: number): void;

@@ -18,7 +18,7 @@ const TICK = 'TICK' as const;
 type Piece = Uint8Array | string | typeof TICK;
 
 /** The transcript of the pieces, ticks as empty byte chunks. */
-function transcriptOf(pieces: Piece[], fastBytes: boolean, batchSize: number): Promise<unknown[]> {
+function transcriptOf(pieces: Piece[], fastBytes: boolean | 'module', batchSize: number): Promise<unknown[]> {
   const input = (async function* () {
     for (const p of pieces) yield p === TICK ? new Uint8Array(0) : p;
   })();
@@ -28,6 +28,7 @@ function transcriptOf(pieces: Piece[], fastBytes: boolean, batchSize: number): P
 async function expectSame(pieces: Piece[], batchSize: number, what: string): Promise<unknown[]> {
   const text = await transcriptOf(pieces, false, batchSize);
   expect(await transcriptOf(pieces, true, batchSize), `${what}, batch size ${batchSize}`).toEqual(text);
+  expect(await transcriptOf(pieces, 'module', batchSize), `${what}, batch size ${batchSize}, lines parsed in the module`).toEqual(text);
   return text;
 }
 

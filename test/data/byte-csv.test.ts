@@ -19,15 +19,18 @@ import { loadEngine } from '../../src/engine/node.ts';
 import { FLOW_SAMPLES, KDD_SAMPLES, ROOT, type Sample } from '../fuzz/corpus.ts';
 import { anyMutation, chunked, mutate, mutations, params, type Split } from '../fuzz/support.ts';
 import { transcript } from './transcript.ts';
+import type { LineCore } from '../../src/data/module-lines.ts';
 
 const enc = new TextEncoder();
 
 /** The transcript of the bytes cut as `split` says. */
-const transcriptOf = (bytes: Uint8Array, split: Split, fastBytes: boolean, batchSize: number) => transcript(chunked(bytes, split), fastBytes, batchSize);
+const transcriptOf = (bytes: Uint8Array, split: Split, reader: boolean | 'module', batchSize: number) => transcript(chunked(bytes, split), reader, batchSize);
 
+/** The text path, the byte reader and the byte reader with its lines parsed in the module say the same. */
 async function expectSame(bytes: Uint8Array, split: Split, batchSize = 4): Promise<unknown[]> {
   const text = await transcriptOf(bytes, split, false, batchSize);
   expect(await transcriptOf(bytes, split, true, batchSize)).toEqual(text);
+  expect(await transcriptOf(bytes, split, 'module', batchSize), 'lines parsed in the module').toEqual(text);
   return text;
 }
 
@@ -123,9 +126,9 @@ describe.skipIf(!present)('the byte reader on KDDTest+ (needs ANOMALYZE_DATA_DIR
     const bytes = new Uint8Array(readFileSync(test));
     await expectSame(bytes, { cuts: [], every: 65536 }, 8192);
     const detector = new Detector(await loadModelDir(await loadEngine()));
-    const scored = async (fastBytes: boolean) => {
+    const scored = async (fastBytes: boolean, core?: LineCore) => {
       const scores: number[] = [];
-      for await (const b of readBatches(chunked(bytes, { cuts: [], every: 65536 }), { fastBytes })) scores.push(...detector.scoreBatch(b).scores);
+      for await (const b of readBatches(chunked(bytes, { cuts: [], every: 65536 }), { fastBytes, core })) scores.push(...detector.scoreBatch(b).scores);
       const records = (await runDetection(detector, chunked(bytes, { cuts: [], every: 65536 }), { fastBytes })).records;
       return { scores: Buffer.from(Float32Array.from(scores).buffer).toString('base64'), count: scores.length, records };
     };
@@ -133,5 +136,7 @@ describe.skipIf(!present)('the byte reader on KDDTest+ (needs ANOMALYZE_DATA_DIR
     expect(text.count).toBe(22544);
     expect(text.records.length).toBeGreaterThan(5000);
     expect(await scored(true)).toEqual(text);
+    expect(await scored(true, detector.model.ensemble.engine.core)).toEqual(text);
+    expect(detector.model.ensemble.engine.liveBlocks).toBe(0);
   }, 60_000);
 });
