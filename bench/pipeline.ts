@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { detectNodeFlags } from './node-flags.ts';
 import { dataFile } from '../src/cli/data-dir.ts';
 import { machine } from './machine.ts';
-import { summarise, timeProcess } from './process.ts';
+import { summarise, timeProcess, type ProcessRun } from './process.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -22,13 +22,30 @@ function need(name: string): string {
   return path;
 }
 
-/** `npm run detect -- KDDTest+.txt --format json` as a whole process. */
+/** The issue's floor for KDDTest+: at most half the Python tool's time. */
+export const KDDTEST_FLOOR_SECONDS = PYTHON_DETECT.seconds / 2;
+
+/**
+ * KDDTest+ with `--format json` as a whole process, two ways, run alternately:
+ * `npm run detect` (npm's own start-up included) and the `anomalyze` bin executed
+ * through its shebang (what `npx anomalyze detect` runs once npx has found it).
+ */
 export function benchDetect(runs: number, log: (s: string) => void) {
   const test = need('KDDTest+.txt');
   const recorded = machine();
-  log(`npm run detect on KDDTest+ × ${runs}…`);
-  const r = summarise(timeProcess('npm', ['run', '-s', 'detect', '--', test, '--format', 'json'], { cwd: ROOT, runs }));
-  return { machine: recorded, command: 'npm run detect -- KDDTest+.txt --format json', ...r, reference: { pythonDetect: PYTHON_DETECT } };
+  log(`npm run detect and bin/anomalyze.mjs detect on KDDTest+, × ${runs} each, alternately…`);
+  const npm: ProcessRun[] = [];
+  const bin: ProcessRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    npm.push(...timeProcess('npm', ['run', '-s', 'detect', '--', test, '--format', 'json'], { cwd: ROOT, runs: 1 }));
+    bin.push(...timeProcess(join(ROOT, 'bin', 'anomalyze.mjs'), ['detect', test, '--format', 'json'], { cwd: ROOT, runs: 1 }));
+  }
+  const b = summarise(bin);
+  return {
+    machine: recorded, command: 'npm run detect -- KDDTest+.txt --format json', ...summarise(npm),
+    bin: { command: 'bin/anomalyze.mjs detect KDDTest+.txt --format json', ...b, floorSeconds: KDDTEST_FLOOR_SECONDS, verdict: b.medianSeconds <= KDDTEST_FLOOR_SECONDS ? 'pass' : 'fail' },
+    reference: { pythonDetect: PYTHON_DETECT },
+  };
 }
 
 /** The issue's floors for `--rows`: rows per second, whole process, CSV in. */
