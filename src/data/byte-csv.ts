@@ -30,7 +30,7 @@ export interface ByteCsvOptions {
 export async function* byteCsvBatches(input: AsyncIterable<Uint8Array | string>, opts: ByteCsvOptions): AsyncGenerator<SourceBatch> {
   const { source } = opts;
   const batcher = new CsvBatcher(source, opts.batchSize);
-  const lines = new ByteLines(source, batcher, opts.core ?? null, opts.batchSize);
+  const lines = new ByteLines(source, batcher, opts.core ?? null);
   const it = input[Symbol.asyncIterator]();
   let ended = false; // the input has been read to its end
   let owned = true; // whether this function still has to release the input when stopped early
@@ -123,10 +123,7 @@ class ByteLines {
   private declined = 0;
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-  constructor(
-    private readonly source: string | undefined, private readonly batcher: CsvBatcher,
-    private readonly core: LineCore | null, private readonly batchSize: number,
-  ) {}
+  constructor(private readonly source: string | undefined, private readonly batcher: CsvBatcher, private readonly core: LineCore | null) {}
 
   /** Frees what the compute core holds for this reader. */
   dispose(): void {
@@ -247,7 +244,10 @@ class ByteLines {
       }
       if (this.fast === null && batcher.kdd) {
         this.fast = KddByteRows.of(batcher.kdd);
-        if (this.fast !== null && this.core !== null) this.module = new ModuleLines(this.core, this.fast.role, batcher.kddBuilder().width, this.batchSize);
+        if (this.fast !== null && this.core !== null) {
+          const b = batcher.kddBuilder();
+          this.module = new ModuleLines(this.core, this.fast.role, b.width, b.capacity);
+        }
       }
       else if (batcher.started && !batcher.kdd) return { batches, handOver: { rest: copyOf(data.subarray(pos)), csvParse: false } };
     }

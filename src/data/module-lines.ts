@@ -19,8 +19,8 @@ export interface LineCore {
 
 /** Integers per row the module writes (assembly/kdd-lines.ts ROW_INTS). */
 const ROW_INTS = 14;
+/** assembly/kdd-lines.ts's reason for stopping when the batch is full. */
 const FULL = 1;
-const DECLINED = 2;
 const FIELDS = 4; // three categorical features, then the label
 
 export interface LineStep {
@@ -78,12 +78,11 @@ export class ModuleLines {
     const out = new Int32Array(heap, this.rowsOut, rows * ROW_INTS);
     const [c0, c1, c2] = b.categorical;
     const labels = b.labels;
-    const labelValues = this.values[3];
     for (let r = 0; r < rows; r++) {
       const o = r * ROW_INTS;
       let label = '';
       if (labels) {
-        label = this.word(3, out[o + 11], out[o + 12], out[o + 13], data, labelValues);
+        label = this.word(3, out[o + 11], out[o + 12], out[o + 13], data);
         if (label === '') { // "." and the like: the text path says what is wrong with it
           next = out[o];
           lines = out[o + 1];
@@ -91,9 +90,9 @@ export class ModuleLines {
           break;
         }
       }
-      c0.push(this.word(0, out[o + 2], out[o + 3], out[o + 4], data, this.values[0]));
-      c1.push(this.word(1, out[o + 5], out[o + 6], out[o + 7], data, this.values[1]));
-      c2.push(this.word(2, out[o + 8], out[o + 9], out[o + 10], data, this.values[2]));
+      c0.push(this.word(0, out[o + 2], out[o + 3], out[o + 4], data));
+      c1.push(this.word(1, out[o + 5], out[o + 6], out[o + 7], data));
+      c2.push(this.word(2, out[o + 8], out[o + 9], out[o + 10], data));
       if (labels) labels.push(label);
     }
     if (rows > 0) {
@@ -128,7 +127,8 @@ export class ModuleLines {
   }
 
   /** The value of a word the module numbered (or, past its dictionary's room, −1: made afresh). */
-  private word(field: number, id: number, from: number, to: number, data: Uint8Array, values: (string | undefined)[]): string {
+  private word(field: number, id: number, from: number, to: number, data: Uint8Array): string {
+    const values = this.values[field];
     if (id >= 0) {
       const known = values[id];
       if (known !== undefined) return known;
