@@ -7,6 +7,7 @@ export { nearest, distances, inertiaOf, meanColumnVariance } from './distance';
 export { explainRows } from './explain';
 export { nearestOfRuns } from './subspace';
 export { kddLines, kddDictionary } from './kdd-lines';
+export { encodeRows } from './encode';
 export { kmeansPlusPlus } from './kmeanspp';
 export { lloyd, lastInertia } from './lloyd';
 export { hamerly, hamerlyScoredShare } from './hamerly';

@@ -44,6 +44,23 @@ export interface TransformResult {
   unknownValues: Record<string, Record<string, number>>;
 }
 
+/** Preprocessor.encoding: what the module needs to transform rows itself. */
+export interface Encoding {
+  /** Numeric features (the batch's numeric width). */
+  width: number;
+  /** Output columns. */
+  dim: number;
+  /** Categorical features (a row's codes for categoryColumns). */
+  categorical: number;
+  logMask: Uint8Array;
+  mean: Float64Array;
+  scale: Float64Array;
+  /** Per output column: its value before a row's values are set (numeric ones: 0). */
+  zero: Float32Array;
+  /** Per output column: the standardised 1 of a one-hot column (numeric ones: 0). */
+  one: Float32Array;
+}
+
 /** Standardised values are clamped to ±MAX_Z (a million standard deviations). */
 export const MAX_Z = 1e6;
 
@@ -60,6 +77,7 @@ export class Preprocessor {
   private readonly one: Float64Array; // standardised value of a one-hot 1, per column
   private readonly zeroTail: Float32Array; // the one-hot columns of a row before its ones are set
   private readonly columnFeature: string[];
+  private encoded: Encoding | null = null;
 
   constructor(state: PreprocessorState) {
     const schema = state.schema === undefined ? KDD_SCHEMA : checkSchema(state.schema);
@@ -182,15 +200,13 @@ export class Preprocessor {
     } else {
       matrix = new Float32Array(size);
     }
-    if (!sameSchema(batch.schema, this.schema)) {
-      throw new Error(`transform: the batch has the ${batch.schema.name} features but the preprocessing expects ${this.schema.name}`);
-    }
-    const { logMask, mean, scale, zeroTail, one, codes } = this;
+    this.checkBatch(batch, 'transform');
+    const { logMask, mean, scale, zeroTail, one } = this;
     const NUM = this.numericCount;
-    const nCat = codes.length;
+    const nCat = this.codes.length;
     const x = batch.numeric;
-    let unknown = 0;
-    let unseen: Map<string, number>[] | null = null;
+    const codes = new Int32Array(n * nCat);
+    const { unknown, unknownValues } = this.categoryColumns(batch, codes);
     for (let i = 0; i < n; i++) {
       const o = i * dim;
       const b = i * NUM;
@@ -203,20 +219,49 @@ export class Preprocessor {
         matrix[o + j] = Math.min(Math.max(z, -MAX_Z), MAX_Z);
       }
       matrix.set(zeroTail, o + NUM); // a copy, not a loop: 84 of KDD's 122 columns
-      let rowUnknown = false;
       for (let c = 0; c < nCat; c++) {
-        const v = batch.categorical[c][i];
-        const k = codes[c].get(v);
+        const k = codes[i * nCat + c];
+        if (k >= 0) matrix[o + k] = one[k];
+      }
+    }
+    return { matrix, unknown, unknownValues };
+  }
+
+  /**
+   * The one-hot column of every row's categorical values, n × (categorical features) into
+   * `out`, −1 for a value not seen in training (its block stays all zero); and those
+   * values counted as TransformResult reports them.
+   */
+  categoryColumns(batch: RecordBatch, out: Int32Array): Pick<TransformResult, 'unknown' | 'unknownValues'> {
+    const { codes } = this;
+    const n = batch.count;
+    const nCat = codes.length;
+    this.checkBatch(batch, 'categoryColumns');
+    if (out.length < n * nCat) throw new RangeError(`categoryColumns: out has ${out.length} elements, need ${n * nCat}`);
+    let unknown = 0;
+    let unseen: Map<string, number>[] | null = null;
+    for (let c = 0; c < nCat; c++) {
+      const values = batch.categorical[c];
+      const map = codes[c];
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        const k = map.get(v);
         if (k !== undefined) {
-          matrix[o + k] = one[k];
+          out[i * nCat + c] = k;
         } else {
           // Unseen value: all-zero block for this feature; never shifts other columns.
-          rowUnknown = true;
+          out[i * nCat + c] = -1;
           unseen ??= codes.map(() => new Map());
           unseen[c].set(v, (unseen[c].get(v) ?? 0) + 1);
         }
       }
-      if (rowUnknown) unknown++;
+    }
+    if (unseen) {
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < nCat; c++) {
+          if (out[i * nCat + c] < 0) { unknown++; break; }
+        }
+      }
     }
     const unknownValues: Record<string, Record<string, number>> = {};
     if (unseen) {
@@ -227,7 +272,26 @@ export class Preprocessor {
         unknownValues[this.categoricalNames[c]] = counts;
       });
     }
-    return { matrix, unknown, unknownValues };
+    return { unknown, unknownValues };
+  }
+
+  private checkBatch(batch: RecordBatch, what: string): void {
+    if (!sameSchema(batch.schema, this.schema)) {
+      throw new Error(`${what}: the batch has the ${batch.schema.name} features but the preprocessing expects ${this.schema.name}`);
+    }
+  }
+
+  /**
+   * transform's constants, as the module's encoder (src/engine/encoder.ts) reads them:
+   * per numeric feature whether it is logged, its mean and scale; per output column the
+   * standardised one-hot 0 (a row before its values are set) and 1, as float32.
+   */
+  get encoding(): Encoding {
+    return this.encoded ??= {
+      width: this.numericCount, dim: this.dim, categorical: this.codes.length,
+      logMask: this.logMask, mean: this.mean.subarray(0, this.numericCount), scale: this.scale.subarray(0, this.numericCount),
+      zero: Float32Array.from(this.zero), one: Float32Array.from(this.one),
+    };
   }
 
   /** Raw feature values of row i in schema order, for explanations. */

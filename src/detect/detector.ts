@@ -1,10 +1,9 @@
 // Scoring record batches with a trained model: typed arrays in, typed arrays out.
 
 import { featureValue, projectBatch, type RecordBatch } from '../data/batch.ts';
-import { DEFAULT_BATCH_SIZE } from '../data/reader.ts';
 import { InputError, listNames } from '../data/errors.ts';
 import { missingFeatures, schemaLayout, type InputSchema } from '../data/input-schema.ts';
-import { matrix } from '../engine/index.ts';
+import { encodeBatch } from '../model/encode.ts';
 import { contributions, featureIndexOf, type FeatureContribution } from '../model/explain.ts';
 import type { AnomalyModel } from '../model/model.ts';
 import { confidence, severityCode, warmupScoring } from '../model/scoring.ts';
@@ -30,8 +29,6 @@ export class Detector {
   private readonly featureIndex: Int32Array;
   private readonly names: readonly string[];
   private checked: InputSchema | null = null;
-  /** The preprocessed matrix of the batch in hand, reused from batch to batch (see scoreBatch). */
-  private scratch = new Float32Array(0);
 
   constructor(readonly model: AnomalyModel) {
     this.names = schemaLayout(model.preprocessor.schema).names;
@@ -48,32 +45,29 @@ export class Detector {
     if (input.schema !== this.checked) this.checkInput(input.schema);
     const batch = projectBatch(input, preprocessor.schema);
     const n = batch.count;
-    const dim = preprocessor.dim;
-    // The matrix lives only until the scores are out of the module (scoring is synchronous), so
-    // batches up to the readers' size share one buffer (grown as needed) instead of allocating
-    // theirs, 4 MB for 8,192 KDD rows. Larger batches get their own.
-    let out: Float32Array | undefined;
-    if (n <= DEFAULT_BATCH_SIZE) {
-      if (this.scratch.length < n * dim) this.scratch = new Float32Array(Math.min(DEFAULT_BATCH_SIZE, Math.max(n, (2 * this.scratch.length) / dim)) * dim);
-      out = this.scratch;
-    }
-    const t = preprocessor.transform(batch, out);
     const anomaly = new Uint8Array(n);
     // Rows whose windows were still filling are judged by the warm-up threshold.
     const warm = scoring.warmupThreshold !== undefined ? batch.identity?.warmup ?? null : null;
     const warmScoring = warmupScoring(scoring);
     const paramsOf = (i: number) => (warm !== null && warm[i] === 1 ? warmScoring : scoring);
-    // The anomalies' explanations are computed in the module with the scores.
-    const scored = n > 0
-      ? ensemble.score(matrix(t.matrix, dim), {
-        rows: (scores) => {
-          const rows: number[] = [];
-          for (let i = 0; i < n; i++) if (scores[i] > paramsOf(i).threshold) { anomaly[i] = 1; rows.push(i); }
-          return Int32Array.from(rows);
-        },
-        featureOf: this.featureIndex, features: this.names.length, count: EXPLAINED_FEATURES,
-      })
-      : { scores: new Float32Array(0), explained: new Int32Array(0), top: new Float64Array(0) };
+    // Preprocessed in the module, straight into the matrix the kernels read; the anomalies'
+    // explanations are computed there with the scores.
+    const t = n > 0 ? encodeBatch(ensemble.engine, preprocessor, batch) : { matrix: null, unknown: 0, unknownValues: {} };
+    let scored: { scores: Float32Array; explained: Int32Array; top: Float64Array };
+    try {
+      scored = t.matrix
+        ? ensemble.score(t.matrix, {
+          rows: (scores) => {
+            const rows: number[] = [];
+            for (let i = 0; i < n; i++) if (scores[i] > paramsOf(i).threshold) { anomaly[i] = 1; rows.push(i); }
+            return Int32Array.from(rows);
+          },
+          featureOf: this.featureIndex, features: this.names.length, count: EXPLAINED_FEATURES,
+        })
+        : { scores: new Float32Array(0), explained: new Int32Array(0), top: new Float64Array(0) };
+    } finally {
+      t.matrix?.release();
+    }
     const severity = new Uint8Array(n);
     const conf = new Float32Array(n);
     for (let i = 0; i < n; i++) {

@@ -1,7 +1,7 @@
 // Loading the compute core. No file system here: Node reads the bytes itself
 // (src/engine/node.ts), other runtimes hand in bytes or a compiled module.
 
-import { instantiateSync } from '@assemblyscript/loader';
+import { instantiateSync, type Imports } from '@assemblyscript/loader';
 
 /** The raw exports of build/anomalyze.wasm (pointers are byte offsets). */
 export interface CoreExports {
@@ -21,6 +21,9 @@ export interface CoreExports {
   /** Plain KDD lines of a chunk into rows (assembly/kdd-lines.ts has the layout; src/data/module-lines.ts drives it). */
   kddLines(buf: number, pos: number, n: number, final: number, role: number, columns: number, width: number,
     maxRows: number, numeric: number, rowsOut: number, dict: number, result: number): number;
+  /** Preprocessing's arithmetic on parsed rows, into the padded matrix (assembly/encode.ts has the layout; src/engine/encoder.ts drives it). */
+  encodeRows(numeric: number, n: number, width: number, logMask: number, mean: number, scale: number,
+    template: number, one: number, codes: number, nCat: number, out: number, dp: number): void;
   /** nearest of the columns given as runs (source, destination, length), gathered a block of rows at a time in the module: labels and squared distances, no inertia. */
   nearestOfRuns(X: number, n: number, xDp: number, runs: number, nRuns: number, m: number, dp: number,
     C: number, k: number, labels: number, dists: number): void;
@@ -53,6 +56,8 @@ export async function loadCore(source: CoreSource): Promise<CoreExports> {
 }
 
 export function loadCoreSync(source: CoreSource): CoreExports {
-  const { exports } = instantiateSync<Record<string, unknown>>(source, {});
+  // Besides the loader's own imports, JavaScript's log1p: preprocessing in the module gives the
+  // host's values bit for bit (assembly/encode.ts). A fresh object: the loader adds to it per instance.
+  const { exports } = instantiateSync<Record<string, unknown>>(source, { env: { log1p: Math.log1p } } as Imports);
   return exports as unknown as CoreExports;
 }

@@ -1,7 +1,7 @@
 // The compute engine's public surface.
 export { Engine } from './engine.ts';
 export type { CoreExports, CoreSource } from './core.ts';
-export { matrix, checkMatrix, selectMatrix, type Matrix } from './matrix.ts';
+export { matrix, checkMatrix, nonFiniteError, selectMatrix, type Matrix } from './matrix.ts';
 export { ResidentMatrix, withResident, type GatherSource } from './resident.ts';
 export { KMeans, type KMeansParams, type KMeansAlgorithm } from './kmeans.ts';
 export { chooseCore, hasRelaxedSimd, type CoreBuilds, type CoreVariant } from './select.ts';

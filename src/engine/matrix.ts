@@ -60,7 +60,12 @@ export function checkShape(m: Matrix, what = 'input'): void {
 /** The error for the non-finite value at index i of m.data. */
 export function nonFinite(m: Matrix, i: number, what = 'input'): never {
   const row = Math.floor(i / m.cols);
-  throw new RangeError(`${what} contains ${m.data[i]} at row ${row}, column ${i - row * m.cols}; clean or impute non-finite values first`);
+  throw nonFiniteError(m.data[i], row, i - row * m.cols, what);
+}
+
+/** What is said of a NaN or ±Infinity at (row, column) of a matrix. */
+export function nonFiniteError(value: number, row: number, column: number, what = 'input'): RangeError {
+  return new RangeError(`${what} contains ${value} at row ${row}, column ${column}; clean or impute non-finite values first`);
 }
 
 /** The given rows (all when null) and columns of X, as a new dense matrix. */

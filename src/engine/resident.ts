@@ -5,7 +5,7 @@
 // and without the dense JavaScript copy that selectMatrix would make first.
 
 import type { Engine } from './engine.ts';
-import { RESIDENT, type Matrix, type ResidentHandle } from './matrix.ts';
+import { nonFiniteError, RESIDENT, type Matrix, type ResidentHandle } from './matrix.ts';
 import { paddedCols } from './workspace.ts';
 
 /**
@@ -78,6 +78,15 @@ export class ResidentMatrix implements Matrix {
     return new ResidentMatrix(engine, ptr, n, d);
   }
 
+  /**
+   * Takes charge of a block the caller wrote into engine's memory itself (the module's
+   * preprocessing: src/model/encode.ts): rows × paddedCols(cols) f32, zero padding,
+   * checked finite. release() frees it.
+   */
+  static adopt(engine: Engine, ptr: number, rows: number, cols: number): ResidentMatrix {
+    return new ResidentMatrix(engine, ptr, rows, cols);
+  }
+
   /** Dense rows × cols copy (made once, on demand). */
   get data(): Float32Array {
     if (!this.dense) {
@@ -123,7 +132,7 @@ function gatherInto(
     for (let t = 0; t < d; t++) {
       const v = src[base + cols[t]];
       if (v - v !== 0) { // false only for NaN and ±Infinity
-        throw new RangeError(`${what} contains ${v} at row ${row}, column ${cols[t]}; clean or impute non-finite values first`);
+        throw nonFiniteError(v, row, cols[t], what);
       }
       heap[o + t] = v;
     }
