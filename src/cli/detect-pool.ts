@@ -26,7 +26,9 @@ export type PoolReply =
   | { type: 'booted' } | { type: 'ready' }
   | { type: 'error'; id: number; error: WorkerError }
   | {
-    type: 'scored'; id: number; text: string; records: number;
+    type: 'scored'; id: number;
+    /** The reported records as rendered, UTF-8: ndjson lines, or JSON elements with commas between. */
+    bytes: Uint8Array; records: number;
     scores: Float32Array; anomaly: Uint8Array; severity: Uint8Array; unknown: number; unknownValues: Record<string, Record<string, number>>;
   };
 
@@ -39,8 +41,8 @@ export interface PoolOptions {
   all?: boolean;
   source?: string;
   batchSize?: number;
-  /** The reported records of one batch as rendered, in input order; `records` of them. */
-  onText(text: string, records: number): void;
+  /** The reported records of one batch as rendered (UTF-8), in input order; `records` of them. */
+  onBytes(bytes: Uint8Array, records: number): void;
   onProgress?: (rows: number) => void;
   afterBatch?: () => Promise<void>;
   onDetector?: (detector: Detector) => void;
@@ -60,7 +62,7 @@ export async function runDetectionPooled(detector: Detector | DetectorChoice, in
     const { batch, result } = pending.shift()!;
     const r = await result;
     builder!.add({ batch, scores: r.scores, anomaly: r.anomaly, severity: r.severity, unknown: r.unknown, unknownValues: r.unknownValues }, false);
-    o.onText(r.text, r.records);
+    o.onBytes(r.bytes, r.records);
     o.onProgress?.(builder!.rowCount);
     if (o.afterBatch) await o.afterBatch();
   };

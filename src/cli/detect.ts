@@ -232,10 +232,10 @@ async function main(): Promise<void> {
     const report = pooled
       ? await runDetectionPooled(detector, counted, {
         threads, format: format as PoolFormat, all: values.all, source, batchSize: plan.batchSize, onProgress, afterBatch, onDetector,
-        onText: (text, records) => {
+        onBytes: (bytes, records) => {
           if (records === 0) return;
-          if (format === 'ndjson') out.write(text);
-          else { spool!.write((first ? '' : ',') + text); first = false; }
+          if (format === 'ndjson') out.writeBytes(bytes);
+          else { if (!first) spool!.write(','); spool!.writeBytes(bytes); first = false; }
         },
       })
       : await runDetection(detector, counted, {
@@ -311,13 +311,14 @@ function errorFields(err: unknown): LogFields {
 
 /** Where the report goes when it has nowhere to go (json logs, alerts on stdout, no --out). */
 function nullOutput(): Output {
-  return { write: () => {}, drain: () => Promise.resolve(), copyFrom: () => Promise.resolve(), commit: () => Promise.resolve(), abort: () => Promise.resolve() };
+  return { write: () => {}, writeBytes: () => {}, drain: () => Promise.resolve(), copyFrom: () => Promise.resolve(), commit: () => Promise.resolve(), abort: () => Promise.resolve() };
 }
 
 /** The report written to stderr when stdout carries the alert stream. */
 function stderrOutput(): Output {
   return {
     write: (t) => { process.stderr.write(t); },
+    writeBytes: (b) => { process.stderr.write(b); },
     drain: () => Promise.resolve(),
     copyFrom: async (p) => { process.stderr.write(await readFile(p)); },
     commit: () => Promise.resolve(),

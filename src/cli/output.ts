@@ -11,6 +11,8 @@ import { pipeline } from 'node:stream/promises';
 
 export interface Output {
   write(s: string): void;
+  /** Bytes as they are (UTF-8 already), after what was written before. */
+  writeBytes(b: Uint8Array): void;
   /** Resolves once the buffered output has gone out (immediately when it is small). */
   drain(): Promise<void>;
   /** Appends a whole file (the JSON spool). */
@@ -68,7 +70,13 @@ async function copy(path: string, into: Writable): Promise<void> {
  */
 class Coalesced {
   private pending = '';
-  constructor(private readonly sink: (s: string) => void) {}
+  constructor(private readonly sink: (s: string | Uint8Array) => void) {}
+
+  /** A large piece goes out as it is, after the text gathered before it. */
+  writeBytes(b: Uint8Array): void {
+    this.flush();
+    this.sink(b);
+  }
 
   write(s: string): void {
     this.pending += s;
@@ -91,6 +99,7 @@ export async function openOutput(path: string | undefined): Promise<Output> {
     const c = new Coalesced((s) => out.write(s));
     return {
       write: (s) => c.write(s),
+      writeBytes: (b) => c.writeBytes(b),
       drain: () => { c.flush(); return drained(out); },
       copyFrom: (p) => { c.flush(); return copy(p, out); },
       commit: async () => { c.flush(); },
@@ -105,6 +114,7 @@ export async function openOutput(path: string | undefined): Promise<Output> {
     const c = new Coalesced((s) => direct.write(s));
     return {
       write: (s) => c.write(s),
+      writeBytes: (b) => c.writeBytes(b),
       drain: () => { c.flush(); return drained(direct); },
       copyFrom: (p) => { c.flush(); return copy(p, direct); },
       commit: () => { c.flush(); return ended(direct); },
@@ -116,6 +126,7 @@ export async function openOutput(path: string | undefined): Promise<Output> {
   const c = new Coalesced((s) => stream.write(s));
   return {
     write: (s) => c.write(s),
+    writeBytes: (b) => c.writeBytes(b),
     drain: () => { c.flush(); return drained(stream); },
     copyFrom: (p) => { c.flush(); return copy(p, stream); },
     commit: async () => { c.flush(); await ended(stream); await rename(tmp, path); },
@@ -124,7 +135,7 @@ export async function openOutput(path: string | undefined): Promise<Output> {
 }
 
 /** A temporary file for records that must come after the summary in the output. */
-export async function openSpool(): Promise<{ path: string; write(s: string): void; drain(): Promise<void>; close(): Promise<void>; remove(): Promise<void> }> {
+export async function openSpool(): Promise<{ path: string; write(s: string): void; writeBytes(b: Uint8Array): void; drain(): Promise<void>; close(): Promise<void>; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'anomalyze-'));
   const path = join(dir, 'records.json');
   const stream = await openFile(path, `the temporary file ${path}`);
@@ -132,6 +143,7 @@ export async function openSpool(): Promise<{ path: string; write(s: string): voi
   return {
     path,
     write: (s) => c.write(s),
+    writeBytes: (b) => c.writeBytes(b),
     drain: () => { c.flush(); return drained(stream); },
     close: () => { c.flush(); return ended(stream); },
     remove: () => rm(dir, { recursive: true, force: true }),

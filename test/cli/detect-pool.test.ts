@@ -14,6 +14,7 @@ const DETECT = join(ROOT, 'build/cli/detect.mjs'); // the bundle, as npm run det
 const dir = mkdtempSync(join(tmpdir(), 'anomalyze-pool-'));
 const kdd = join(dir, 'traffic.csv');
 const bad = join(dir, 'bad.csv');
+const words = join(dir, 'words.csv');
 const ROWS = 50_000; // six batches of 8,192 and a part: every worker gets several, out of step
 
 beforeAll(() => {
@@ -22,6 +23,15 @@ beforeAll(() => {
   const lines = text.split('\n');
   lines[41_000] = lines[41_000].replace(/^\d+,/, 'oops,');
   writeFileSync(bad, lines.join('\n'));
+  // Words beyond ASCII, in labels and in a field, on rows of every batch: the workers' UTF-8 is the writer's.
+  const some = generateTraffic({ rows: 20_000, seed: 22 }).split('\n');
+  for (let i = 0; i < some.length - 1; i += 997) {
+    const f = some[i].split(',');
+    f[2] = i % 2 ? 'сервис' : 'serviço';
+    f[41] = i % 3 ? 'intrusión' : '侵入';
+    some[i] = f.join(',');
+  }
+  writeFileSync(words, some.join('\n'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -52,6 +62,17 @@ describe('detect --threads', () => {
     expect(one.code, one.stderr).toBe(0);
     expect(untimed(two.stdout, 'ndjson')).toBe(untimed(one.stdout, 'ndjson'));
     expect(one.stdout).toContain('"src":');
+  }, 60_000);
+
+  it('writes words beyond ASCII as one thread writes them', async () => {
+    for (const format of ['ndjson', 'json']) {
+      const one = await runCli(DETECT, [words, '--format', format, '--all', '--threads', '1']);
+      const two = await runCli(DETECT, [words, '--format', format, '--all', '--threads', '2']);
+      expect(one.code, one.stderr).toBe(0);
+      expect(untimed(two.stdout, format)).toBe(untimed(one.stdout, format));
+      expect(one.stdout).toContain('"label":"侵入"');
+      expect(one.stdout).toContain('"serviço":');
+    }
   }, 60_000);
 
   it('stops at a bad line with the same error, after the same records', async () => {
