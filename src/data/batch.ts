@@ -60,6 +60,11 @@ export class BatchBuilder {
     return this.count >= this.capacity;
   }
 
+  /** Room for a whole batch at once (the input is known to be large: no doubling, copying and zeroing on the way). */
+  presize(): void {
+    this.reserve(this.capacity - this.count);
+  }
+
   /** Make room for `more` rows (one by default). */
   reserve(more = 1): void {
     if ((this.count + more) * this.width <= this.numeric.length) return;
