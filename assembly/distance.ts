@@ -531,3 +531,22 @@ export function pairScores(x0: usize, x1: usize, dp: i32, C: usize, P: usize, k:
     store<f32>(out1 + (<usize>j << 2), norm - 2 * hsum(a1));
   }
 }
+
+/**
+ * Square roots in place of n f32 values (squared distances into distances). f32 sqrt
+ * is correctly rounded, and so is the f64 one rounded to f32 (53 ≥ 2·24 + 2 bits), so
+ * this gives Math.fround(Math.sqrt(v)) for every v.
+ */
+export function sqrtInPlace(p: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= n; i += 4) {
+      const at = p + (<usize>i << 2);
+      v128.store(at, f32x4.sqrt(v128.load(at)));
+    }
+  }
+  for (; i < n; i++) {
+    const at = p + (<usize>i << 2);
+    store<f32>(at, Mathf.sqrt(load<f32>(at)));
+  }
+}

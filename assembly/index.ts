@@ -3,7 +3,7 @@
 export { alloc, free, liveBlocks } from './memory';
 export { seedRandom, nextBelow as randomBelow } from './rng';
 export { firstNonFinite } from './finite';
-export { nearest, distances, inertiaOf, meanColumnVariance } from './distance';
+export { nearest, distances, inertiaOf, meanColumnVariance, sqrtInPlace } from './distance';
 export { explainRows } from './explain';
 export { nearestOfRuns } from './subspace';
 export { kddLines, kddDictionary } from './kdd-lines';

@@ -63,9 +63,8 @@ export abstract class CentroidModel {
       const labels = ws.alloc(n * 4);
       const dists = ws.alloc(n * 4);
       core.nearest(x, n, paddedCols(X.cols), c, k, labels, dists);
-      const distances = ws.f32(dists, n).slice();
-      for (let i = 0; i < n; i++) distances[i] = Math.sqrt(distances[i]);
-      return { labels: ws.i32(labels, n).slice(), distances };
+      core.sqrtInPlace(dists, n);
+      return { labels: ws.i32(labels, n).slice(), distances: ws.f32(dists, n).slice() };
     });
   }
 

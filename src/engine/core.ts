@@ -16,6 +16,8 @@ export interface CoreExports {
   inertiaOf(X: number, n: number, dp: number, C: number, labels: number): number;
   meanColumnVariance(X: number, n: number, dp: number, d: number): number;
   firstNonFinite(X: number, count: number): number;
+  /** Square roots of n f32 values in place, each Math.fround(Math.sqrt(v)). */
+  sqrtInPlace(p: number, n: number): void;
   /** A dictionary of words for kddLines (assembly/kdd-lines.ts). */
   kddDictionary(): number;
   /** Plain KDD lines of a chunk into rows (assembly/kdd-lines.ts has the layout; src/data/module-lines.ts drives it). */

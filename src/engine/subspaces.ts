@@ -54,9 +54,8 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
     const dists = ws.alloc(n * 4);
     const nearest = prepared.map((p) => {
       core.nearestOfRuns(x, n, xDp, p.runs, p.nRuns, p.dim, p.dp, p.c, p.k, p.labels, dists);
-      const distances = ws.f32(dists, n).slice();
-      for (let i = 0; i < n; i++) distances[i] = Math.sqrt(distances[i]);
-      return { labels: ws.i32(p.labels, n).slice(), distances };
+      core.sqrtInPlace(dists, n);
+      return { labels: ws.i32(p.labels, n).slice(), distances: ws.f32(dists, n).slice() };
     });
     const explain = (rows: Int32Array, want: 'shares' | Top) => explained(ws, X.cols, rows, x, xDp, prepared, models, want);
     return use({
