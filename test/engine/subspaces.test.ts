@@ -29,6 +29,9 @@ describe('withSubspaces', () => {
       Int32Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 12, 13, 14, 22), // runs of 9, 3, 1
       Int32Array.of(20, 3, 4, 5, 6, 7, 1), // out of order
       Int32Array.of(9, 9, 10, 11), // a repeated column
+      Int32Array.of(0, 2, 4, 6, 8, 10, 12, 15), // single columns up to the padded row's end
+      Int32Array.of(1, 5, 9, 13, 17), // single columns, the last one's vector into the padding
+      Int32Array.of(18, 19, 20, 21, 22, 0), // a run that ends at the source row's last column
     ];
     const models = subsets.map((columns, i) => {
       const sub = new Float32Array(X.rows * columns.length);
