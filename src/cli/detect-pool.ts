@@ -15,12 +15,16 @@ import type { Detector } from '../detect/detector.ts';
 import type { DetectionReport } from '../detect/report.ts';
 import { chooseDetector, preferredDetector, ReportBuilder } from '../detect/run.ts';
 import { encodeModel } from '../model/format.ts';
+import { codeColumns, type CodedColumns } from './pool-words.ts';
 
 export interface WorkerError { name: string; message: string; input?: InputErrorOptions & { problem: string } }
 
 export type PoolRequest =
   | { type: 'model'; files: Map<string, Uint8Array>; where: string; variant: string }
-  | { type: 'batch'; id: number; batch: RecordBatch; rowBase: number; all: boolean; format: PoolFormat };
+  | { type: 'batch'; id: number; batch: PoolBatch; rowBase: number; all: boolean; format: PoolFormat };
+
+/** A batch on its way to a worker: its categorical values, then its labels, as coded columns (pool-words.ts). */
+export type PoolBatch = Omit<RecordBatch, 'categorical' | 'labels'> & { words: CodedColumns; labeled: boolean };
 
 export type PoolReply =
   | { type: 'booted' } | { type: 'ready' }
@@ -79,7 +83,7 @@ export async function runDetectionPooled(detector: Detector | DetectorChoice, in
         }
         builder.setFormat(batch.format);
         const w = workers[turn++ % workers.length];
-        // The numbers go to the worker (transferred); this thread keeps the labels for the metrics.
+        // The numbers go to the worker (transferred), the words coded; this thread keeps the labels for the metrics.
         pending.push({ batch, result: w.score(batch, rows, o.all === true, o.format) });
         rows += batch.count;
         while (pending.length >= AHEAD * workers.length) await takeOldest();
@@ -137,9 +141,11 @@ class PoolWorker {
   score(batch: SourceBatch, rowBase: number, all: boolean, format: PoolFormat): Promise<PoolReply & { type: 'scored' }> {
     if (this.failed) return Promise.reject(this.failed);
     const id = PoolWorker.nextId++;
-    const { format: _f, layout: _l, ...plain } = batch;
+    const { format: _f, layout: _l, categorical, labels, ...plain } = batch;
+    const words = codeColumns(labels ? [...categorical, labels] : categorical, batch.count);
+    const sent: PoolBatch = { ...plain, words, labeled: labels !== null };
     const result = new Promise<PoolReply & { type: 'scored' }>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.worker.postMessage({ type: 'batch', id, batch: plain, rowBase, all, format } satisfies PoolRequest, [batch.numeric.buffer as ArrayBuffer]);
+    this.worker.postMessage({ type: 'batch', id, batch: sent, rowBase, all, format } satisfies PoolRequest, [batch.numeric.buffer as ArrayBuffer, words.codes.buffer as ArrayBuffer]);
     return result;
   }
 

@@ -12,6 +12,7 @@ import { recordOf } from '../detect/run.ts';
 import { loadEngine } from '../engine/node.ts';
 import { decodeModel } from '../model/format.ts';
 import type { PoolReply, PoolRequest, WorkerError } from './detect-pool.ts';
+import { decodeColumns } from './pool-words.ts';
 
 const engine = await loadEngine();
 let detector: Detector | null = null;
@@ -31,7 +32,10 @@ parentPort!.on('message', async (msg: PoolRequest) => {
   }
   try {
     if (!detector) throw new Error('no model was sent before the first batch');
-    const batch: RecordBatch = msg.batch;
+    const { words, labeled, ...rest } = msg.batch;
+    const columns = decodeColumns(words);
+    const labels = labeled ? columns.pop()! : null;
+    const batch: RecordBatch = { ...rest, categorical: columns, labels };
     const key = JSON.stringify(batch.schema);
     batch.schema = schemas.get(key) ?? (schemas.set(key, batch.schema), batch.schema);
     const scored = detector.scoreBatch(batch);
