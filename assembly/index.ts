@@ -5,7 +5,7 @@ export { seedRandom, nextBelow as randomBelow } from './rng';
 export { firstNonFinite } from './finite';
 export { nearest, distances, inertiaOf, meanColumnVariance, sqrtInPlace } from './distance';
 export { explainRows } from './explain';
-export { nearestOfRuns } from './subspace';
+export { nearestOfMembers } from './subspace';
 export { kddLines, kddDictionary } from './kdd-lines';
 export { encodeRows } from './encode';
 export { kmeansPlusPlus } from './kmeanspp';

@@ -26,9 +26,8 @@ export interface CoreExports {
   /** Preprocessing's arithmetic on parsed rows, into the padded matrix (assembly/encode.ts has the layout; src/engine/encoder.ts drives it). */
   encodeRows(numeric: number, n: number, width: number, logMask: number, mean: number, scale: number,
     template: number, one: number, codes: number, nCat: number, out: number, dp: number): void;
-  /** nearest of the columns given as runs (source, destination, length), gathered a block of rows at a time in the module: labels and squared distances, no inertia. */
-  nearestOfRuns(X: number, n: number, xDp: number, runs: number, nRuns: number, m: number, dp: number,
-    C: number, k: number, labels: number, dists: number): void;
+  /** nearest of several members' columns (given as runs: source, destination, length), gathered a block of rows at a time in the module and scored for every member: labels and squared distances (assembly/subspace.ts has the table's layout). */
+  nearestOfMembers(X: number, n: number, xDp: number, members: number, nMembers: number): void;
   /** Explanations of listed rows, all members at once (assembly/explain.ts has the layout). */
   explainRows(X: number, xDp: number, members: number, nMembers: number, rows: number, nRows: number, dim: number,
     featureOf: number, nFeatures: number, count: number, shares: number, top: number): void;

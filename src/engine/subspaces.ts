@@ -51,11 +51,15 @@ export function withSubspaces<T>(engine: Engine, X: Matrix, models: SubspaceMode
       return { k, dim, dp: paddedCols(dim), cols, runs, nRuns: list.length / 3, c: ws.centroidsIn(centroids, k, dim), labels: ws.alloc(n * 4) };
     });
     const xDp = paddedCols(X.cols);
-    const dists = ws.alloc(n * 4);
-    const nearest = prepared.map((p) => {
-      core.nearestOfRuns(x, n, xDp, p.runs, p.nRuns, p.dim, p.dp, p.c, p.k, p.labels, dists);
-      core.sqrtInPlace(dists, n);
-      return { labels: ws.i32(p.labels, n).slice(), distances: ws.f32(dists, n).slice() };
+    // All members block by block in one call (assembly/subspace.ts nearestOfMembers).
+    const table = ws.alloc(prepared.length * NEAREST_MEMBER_BYTES);
+    const dists = prepared.map(() => ws.alloc(n * 4));
+    const entries = ws.i32(table, prepared.length * NEAREST_MEMBER_BYTES / 4);
+    prepared.forEach((p, idx) => entries.set([p.runs, p.nRuns, p.dim, p.dp, p.c, p.k, p.labels, dists[idx]], idx * NEAREST_MEMBER_BYTES / 4));
+    core.nearestOfMembers(x, n, xDp, table, prepared.length);
+    const nearest = prepared.map((p, idx) => {
+      core.sqrtInPlace(dists[idx], n);
+      return { labels: ws.i32(p.labels, n).slice(), distances: ws.f32(dists[idx], n).slice() };
     });
     const explain = (rows: Int32Array, want: 'shares' | Top) => explained(ws, X.cols, rows, x, xDp, prepared, models, want);
     return use({
@@ -79,6 +83,9 @@ export function columnRuns(columns: ArrayLike<number>): Int32Array {
 }
 
 interface Top { featureOf: Int32Array; features: number; count: number }
+
+/** Bytes of a member's entry in nearestOfMembers's table (assembly/subspace.ts). */
+const NEAREST_MEMBER_BYTES = 32;
 
 /** Bytes of a member's entry in explainRows's table (assembly/explain.ts). */
 const MEMBER_BYTES = 32;
