@@ -48,7 +48,11 @@ parentPort!.on('message', async (msg: PoolRequest) => {
       type: 'scored', id: msg.id, bytes, records: out.records,
       scores: scored.scores, anomaly: scored.anomaly, severity: scored.severity, unknown: scored.unknown, unknownValues: scored.unknownValues,
     };
-    parentPort!.postMessage(reply, [bytes.buffer as ArrayBuffer, scored.scores.buffer as ArrayBuffer, scored.anomaly.buffer as ArrayBuffer, scored.severity.buffer as ArrayBuffer]);
+    // The batch's own buffers go too, though the reply does not carry them: detached, they are
+    // freed at once. Left to this thread's collector, which now runs seldom, dead batches'
+    // numbers (2.5 MB each) piled up: 40 MB more peak memory in a 1 M-row run.
+    const spent = [batch.numeric.buffer as ArrayBuffer, words.codes.buffer as ArrayBuffer];
+    parentPort!.postMessage(reply, [bytes.buffer as ArrayBuffer, scored.scores.buffer as ArrayBuffer, scored.anomaly.buffer as ArrayBuffer, scored.severity.buffer as ArrayBuffer, ...spent]);
   } catch (err) {
     parentPort!.postMessage({ type: 'error', id: msg.id, error: describe(err) } satisfies PoolReply);
   }
