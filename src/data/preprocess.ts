@@ -282,7 +282,7 @@ export class Preprocessor {
   }
 
   /**
-   * transform's constants, as the module's encoder (src/engine/encoder.ts) reads them:
+   * transform's constants, as the module's encoder (src/model/encode.ts) reads them:
    * per numeric feature whether it is logged, its mean and scale; per output column the
    * standardised one-hot 0 (a row before its values are set) and 1, as float32.
    */

@@ -23,7 +23,7 @@ export interface CoreExports {
   /** Plain KDD lines of a chunk into rows (assembly/kdd-lines.ts has the layout; src/data/module-lines.ts drives it). */
   kddLines(buf: number, pos: number, n: number, final: number, role: number, columns: number, width: number,
     maxRows: number, numeric: number, rowsOut: number, dict: number, result: number): number;
-  /** Preprocessing's arithmetic on parsed rows, into the padded matrix (assembly/encode.ts has the layout; src/engine/encoder.ts drives it). */
+  /** Preprocessing's arithmetic on parsed rows, into the padded matrix (assembly/encode.ts has the layout; src/model/encode.ts drives it). */
   encodeRows(numeric: number, n: number, width: number, logMask: number, mean: number, scale: number,
     template: number, one: number, codes: number, nCat: number, out: number, dp: number): void;
   /** nearest of several members' columns (given as runs: source, destination, length), gathered a block of rows at a time in the module and scored for every member: labels and squared distances (assembly/subspace.ts has the table's layout). */
