@@ -210,13 +210,12 @@ export function assignRows(
       let jv = i32x4(0, 1, 2, 3);
       const four = i32x4.splat(4);
       for (let j = 0; j < k4; j += 4) {
-        const pb = P + <usize>j * rowBytes;
+        let p = P + <usize>j * rowBytes;
         let a00 = f32x4.splat(0), a01 = f32x4.splat(0), a02 = f32x4.splat(0), a03 = f32x4.splat(0);
         let a10 = f32x4.splat(0), a11 = f32x4.splat(0), a12 = f32x4.splat(0), a13 = f32x4.splat(0);
-        for (let t: usize = 0; t < rowBytes; t += 16) {
+        for (let t: usize = 0; t < rowBytes; t += 16, p += 64) {
           const u0 = v128.load(x0 + t);
           const u1 = v128.load(x1 + t);
-          const p = pb + (t << 2);
           const w0 = v128.load(p);
           a00 = madd(u0, w0, a00);
           a10 = madd(u1, w0, a10);
