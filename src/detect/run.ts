@@ -49,7 +49,8 @@ export const OTHER_VALUES = '(other values)';
 export class ReportBuilder {
   private rows = 0;
   private anomalies = 0;
-  private readonly bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  /** Rows per severity code (index into SEVERITIES): a typed count, not a string-keyed property, per row. */
+  private readonly severityCounts = new Float64Array(SEVERITIES.length);
   private unknownRows = 0;
   private readonly unknownValues: Record<string, Record<string, number>> = {};
   private metrics: MetricsAccumulator | null = null;
@@ -83,10 +84,18 @@ export class ReportBuilder {
       if (this.labeled) this.metrics = new MetricsAccumulator({ rocPoints: this.opts.rocCurve ? 256 : 0, ...(this.opts.live ? { exactRows: 0 } : {}) });
     }
     if (labels && this.metrics) this.metrics.add(scored.scores, scored.anomaly, labels);
+    const { severity, anomaly } = scored;
+    const counts = this.severityCounts;
+    let anomalies = 0;
     for (let i = 0; i < batch.count; i++) {
-      this.bySeverity[SEVERITIES[scored.severity[i]]]++;
-      if (scored.anomaly[i]) this.anomalies++;
-      if (emit && (scored.anomaly[i] || this.opts.all)) this.emit(recordOf(scored as ScoredBatch, i, this.rows + i + 1, batch));
+      counts[severity[i]]++;
+      anomalies += anomaly[i];
+    }
+    this.anomalies += anomalies;
+    if (emit) {
+      for (let i = 0; i < batch.count; i++) {
+        if (anomaly[i] || this.opts.all) this.emit(recordOf(scored as ScoredBatch, i, this.rows + i + 1, batch));
+      }
     }
     this.rows += batch.count;
     this.unknownRows += scored.unknown;
@@ -111,7 +120,7 @@ export class ReportBuilder {
       rows: this.rows,
       anomalies: this.anomalies,
       anomalyRate: this.rows ? this.anomalies / this.rows : 0,
-      bySeverity: this.bySeverity,
+      bySeverity: Object.fromEntries(SEVERITIES.map((s, code) => [s, this.severityCounts[code]])) as Record<Severity, number>,
       unknownCategories: { rows: this.unknownRows, values: this.unknownValues },
       seconds: round(seconds, 3),
       rowsPerSecond: seconds > 0 ? Math.round(this.rows / seconds) : 0,
